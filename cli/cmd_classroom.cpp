@@ -1,0 +1,15 @@
+// wslab classroom: placeholder until its component lands.
+#include <cstdio>
+
+#include "commands.hpp"
+
+namespace wslab::cli {
+void register_classroom(CLI::App& app) {
+  auto* cmd = app.add_subcommand("classroom", "(not built yet)");
+  cmd->allow_extras();
+  cmd->callback([] {
+    std::fprintf(stderr, "wslab classroom: not available in this build yet\n");
+    set_exit_code(2);
+  });
+}
+}  // namespace wslab::cli

@@ -1,0 +1,15 @@
+// wslab refpeer: placeholder until its component lands.
+#include <cstdio>
+
+#include "commands.hpp"
+
+namespace wslab::cli {
+void register_refpeer(CLI::App& app) {
+  auto* cmd = app.add_subcommand("refpeer", "(not built yet)");
+  cmd->allow_extras();
+  cmd->callback([] {
+    std::fprintf(stderr, "wslab refpeer: not available in this build yet\n");
+    set_exit_code(2);
+  });
+}
+}  // namespace wslab::cli
