@@ -1,0 +1,88 @@
+// The case model. A case is data plus a small run function: a stable dotted id
+// (e.g. "close.code.invalid.1005"), group, lab, the RFC section and the
+// sentence it enforces, the Autobahn case id where one corresponds, points,
+// a one-line description, a hint for students, a timeout, and a run function
+// that drives Probes and returns a verdict with its wire log.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wslab/harness/probe.hpp"
+#include "wslab/harness/wire_log.hpp"
+#include "wslab/time.hpp"
+
+namespace wslab::harness {
+
+enum class Verdict : std::uint8_t {
+  kPass,       // as the RFC requires
+  kNonStrict,  // allowed by the RFC, not ideal (counts as FAIL under --strict)
+  kInfo,       // behaviour the RFC leaves open; reported, never fails
+  kFail,       // the target broke a rule
+  kTimeout,    // the target did not act within the case's timeout
+  kError,      // the harness's own fault (could not connect, bug): never the target's
+};
+std::string_view verdict_name(Verdict v);  // "PASS", "NON-STRICT", ...
+
+struct CaseInfo {
+  std::string id;           // stable, dotted, lower-case: group.sub.detail
+  std::string group;        // "handshake", "framing", "ping", "rsv", "opcode", "fragmentation",
+                            // "utf8", "close", "limits", "misc", "robustness", "rooms"
+  int lab = 1;              // 1 handshake, 2 framing, 3 lifecycle, 4 heartbeat, 5 rooms, 6 scale-out
+  std::string rfc_section;  // "4.2.1", "5.5.1"
+  std::string rfc_text;     // the sentence it enforces, quoted
+  std::string autobahn;     // "7.9.3" or empty
+  int points = 1;
+  std::string description;  // one line
+  std::string hint;         // for a student who fails it
+  std::string lesson;       // "lessons/04-lifecycle.md#the-close-handshake"
+  Millis timeout{2000};     // for the whole case, before --timeout-scale
+  bool exclusive = false;   // needs the server alone (not run in parallel with others)
+  bool bulk = false;        // big payloads; --quick scales them down
+  std::vector<std::string> tags;
+};
+
+struct CaseResult {
+  Verdict verdict = Verdict::kError;
+  std::string expected;  // what the RFC wants, in words
+  std::string observed;  // what happened, in words
+  std::string detail;    // anything else worth showing
+};
+
+struct CaseContext {
+  Target target;
+  double timeout_scale = 1.0;
+  bool quick = false;
+  WireLog* log = nullptr;
+  // A new probe (not yet connected) on the target, logging to this case's log
+  // with its own connection id.
+  std::unique_ptr<Probe> probe();
+  [[nodiscard]] Millis scaled(Millis t) const;
+  std::uint32_t next_connection = 0;
+};
+
+using CaseFn = std::function<CaseResult(CaseContext&)>;
+
+struct Case {
+  CaseInfo info;
+  CaseFn run;
+};
+
+// The catalog: every case, in a stable order. Groups register themselves from
+// harness/cases/<group>.cpp through register_<group>_cases(Catalog&), called
+// by build_catalog().
+class Catalog {
+ public:
+  void add(CaseInfo info, CaseFn run);
+  [[nodiscard]] const std::vector<Case>& cases() const { return cases_; }
+
+ private:
+  std::vector<Case> cases_;
+};
+
+const Catalog& catalog();  // built once, on first use
+
+}  // namespace wslab::harness
