@@ -1,15 +1,13 @@
-// wslab refpeer: placeholder until its component lands.
-#include <cstdio>
-
+// wslab refpeer: the libwebsockets reference peer (refpeer/), `serve` and
+// `client`. The same commands ship as the stand-alone wslab-refpeer binary.
 #include "commands.hpp"
+#include "wslab/refpeer/commands.hpp"
 
 namespace wslab::cli {
 void register_refpeer(CLI::App& app) {
-  auto* cmd = app.add_subcommand("refpeer", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([] {
-    std::fprintf(stderr, "wslab refpeer: not available in this build yet\n");
-    set_exit_code(2);
-  });
+  auto* cmd = app.add_subcommand(
+      "refpeer", "The libwebsockets reference peer: `serve` an echo server, or run a `client`");
+  cmd->require_subcommand(1);
+  wslab::refpeer::add_refpeer_commands(*cmd, [](int code) { set_exit_code(code); });
 }
 }  // namespace wslab::cli

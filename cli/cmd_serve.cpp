@@ -1,15 +1,134 @@
-// wslab serve: placeholder until its component lands.
+// wslab serve: the reference WebSocket server (RFC 6455 server role) on the
+// net event loop. Echo on "/" by default; the application is chosen in one
+// place (make_app) so other apps (--rooms, --follow FILE) are a few lines.
+// The first line on stdout is always "listening on ws://HOST:PORT/" (flushed):
+// scripts and tests start it with --port 0 and read the port from that line.
+#include <cstdint>
 #include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
+#include "wslab/net/echo_app.hpp"
+#include "wslab/net/event_loop.hpp"
+#include "wslab/net/server.hpp"
 
 namespace wslab::cli {
-void register_serve(CLI::App& app) {
-  auto* cmd = app.add_subcommand("serve", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([] {
-    std::fprintf(stderr, "wslab serve: not available in this build yet\n");
-    set_exit_code(2);
-  });
+namespace {
+
+struct ServeFlags {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 9001;
+  std::uint64_t max_message = 16ull << 20;
+  std::int64_t ping_interval_ms = 0;
+  std::int64_t pong_timeout_ms = 0;
+  std::vector<std::string> origins;
+  std::vector<std::string> subprotocols;
+  std::string web_root;
+  std::size_t max_write_buffer = 4u << 20;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// ---- the application behind the server ----------------------------------
+// To add one: a field here, its flag in add_app_flags(), a branch in make_app().
+struct AppFlags {};
+
+void add_app_flags(CLI::App* /*cmd*/, AppFlags& /*flags*/) {}
+
+struct AppChoice {
+  std::unique_ptr<net::App> app;
+  std::string name;  // for the startup log line
+};
+
+AppChoice make_app(const AppFlags& /*flags*/) {
+  return AppChoice{std::make_unique<net::EchoApp>(), "echo"};
 }
+// ---------------------------------------------------------------------------
+
+net::ServerOptions to_options(const ServeFlags& f) {
+  net::ServerOptions o;
+  o.host = f.host;
+  o.port = f.port;
+  o.session.max_message_bytes = f.max_message;
+  o.session.max_frame_bytes = f.max_message;  // one frame can never exceed the message
+  o.session.heartbeat.ping_interval = Millis{f.ping_interval_ms};
+  o.session.heartbeat.pong_timeout = Millis{f.pong_timeout_ms};
+  o.session.server.allowed_origins = f.origins;
+  o.session.server.subprotocols = f.subprotocols;
+  o.web_root = f.web_root;
+  o.max_write_buffer = f.max_write_buffer;
+  o.log = f.quiet ? net::LogLevel::kQuiet
+                  : (f.verbose ? net::LogLevel::kVerbose : net::LogLevel::kNormal);
+  return o;
+}
+
+int run_serve(const ServeFlags& flags, const AppFlags& app_flags) {
+  AppChoice choice = make_app(app_flags);
+  net::EventLoop loop;
+  net::Server server(loop, *choice.app, to_options(flags));
+  // Before anything could start a thread: SIGINT/SIGTERM become a graceful
+  // shutdown (Close 1001 to every client) through a signalfd.
+  if (Status st = server.shutdown_on_signals(); !st) {
+    std::fprintf(stderr, "wslab serve: %s\n", st.message().c_str());
+    return 1;
+  }
+  if (Status st = server.listen(); !st) {
+    std::fprintf(stderr, "wslab serve: cannot listen on %s:%u: %s\n", flags.host.c_str(),
+                 flags.port, st.message().c_str());
+    return 1;
+  }
+  std::string host = flags.host.find(':') != std::string::npos ? "[" + flags.host + "]" : flags.host;
+  std::printf("listening on ws://%s:%u/\n", host.c_str(), server.port());
+  std::fflush(stdout);
+  if (!flags.quiet) {
+    std::string line = "serving " + choice.name;
+    if (!flags.web_root.empty()) line += ", static files from " + flags.web_root;
+    net::log_line(line);
+  }
+  loop.run();
+  return 0;
+}
+
+}  // namespace
+
+void register_serve(CLI::App& app) {
+  auto* cmd = app.add_subcommand("serve", "Run the reference WebSocket server (echo on /)");
+  auto flags = std::make_shared<ServeFlags>();
+  auto app_flags = std::make_shared<AppFlags>();
+  cmd->add_option("--host", flags->host, "Address to bind")->capture_default_str();
+  cmd->add_option("--port", flags->port,
+                  "TCP port; 0 picks a free one. The first stdout line is always "
+                  "'listening on ws://HOST:PORT/'")
+      ->capture_default_str();
+  cmd->add_option("--max-message", flags->max_message,
+                  "Largest message (and frame) accepted, in bytes; bigger ones close with 1009")
+      ->capture_default_str();
+  cmd->add_option("--ping-interval", flags->ping_interval_ms,
+                  "Send a Ping after this many ms without traffic (0 = off)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--pong-timeout", flags->pong_timeout_ms,
+                  "Drop a connection whose Pong has not come after this many ms (0 = never)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--origin", flags->origins,
+                  "Allowed Origin (repeatable); others get 403. None given: any origin");
+  cmd->add_option("--subprotocol", flags->subprotocols,
+                  "Subprotocol offered, in preference order (repeatable)");
+  cmd->add_option("--web-root", flags->web_root,
+                  "Serve static files from this directory for plain HTTP GETs")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--max-write-buffer", flags->max_write_buffer,
+                  "Bytes a connection may have waiting for a slow reader (plus the current "
+                  "message) before it is dropped")
+      ->capture_default_str();
+  auto* quiet = cmd->add_flag("--quiet,-q", flags->quiet, "Log only errors and dropped connections");
+  cmd->add_flag("--verbose,-v", flags->verbose, "Log every message and control frame")
+      ->excludes(quiet);
+  add_app_flags(cmd, *app_flags);
+  cmd->callback([flags, app_flags] { set_exit_code(run_serve(*flags, *app_flags)); });
+}
+
 }  // namespace wslab::cli

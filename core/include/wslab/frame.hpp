@@ -142,7 +142,11 @@ class FrameDecoder {
 
  private:
   enum class Stage : std::uint8_t { kHeader, kPayload, kError };
+  Event fail(FrameError e);
+  bool take_header_bytes(std::span<std::uint8_t>& in, std::size_t want);
+
   Role role_;
+  FrameError error_ = FrameError::kNone;
   DecoderLimits limits_;
   Stage stage_ = Stage::kHeader;
   std::array<std::uint8_t, kMaxHeaderBytes> hbuf_{};

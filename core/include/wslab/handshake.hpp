@@ -46,9 +46,31 @@ struct ServerHandshake {
 };
 
 // Decide on a parsed request.
+// Checks, in order: GET (405), HTTP/1.1+ (400), one Host (400), Upgrade (absent:
+// 426, other protocol: 400), Connection: upgrade (400), one Sec-WebSocket-Version
+// equal to 13 (duplicate: 400, else 426), one Sec-WebSocket-Key of 16 bytes (400),
+// path (404), Origin (403). Extensions are never accepted (none implemented).
 ServerHandshake accept_handshake(const HttpRequest& request, const ServerHandshakePolicy& policy);
 // The response for a head that could not be parsed (kError -> 400, kTooLarge -> 431).
 ServerHandshake reject_unparsable(const ParseOutcome& outcome, const ServerHandshakePolicy& policy);
+
+// --- building blocks (also used by Session for manual accept/reject) ---
+// Reason phrase for a status code ("Bad Request"); "Unknown" otherwise.
+std::string_view reason_phrase(int status);
+// The path of a request-target: "/chat" for "/chat?x=1" or "http://h:1/chat?x=1";
+// empty when the target is neither origin-form nor absolute-form.
+std::string_view request_path(std::string_view target);
+// Every subprotocol the client offered, over all Sec-WebSocket-Protocol headers, in order.
+std::vector<std::string> offered_subprotocols(const HttpRequest& request);
+// "HTTP/1.1 101 Switching Protocols" with Upgrade, Connection, Sec-WebSocket-Accept and,
+// when not empty, Sec-WebSocket-Protocol.
+std::string build_accept_response(std::string_view sec_websocket_key, std::string_view subprotocol,
+                                  std::string_view server_name,
+                                  const std::vector<HttpHeader>& extra = {});
+// An HTTP response with a text/plain body and "Connection: close".
+std::string build_http_response(int status, std::string_view content_type, std::string_view body,
+                                std::string_view server_name,
+                                const std::vector<HttpHeader>& extra = {});
 
 struct ClientHandshakeRequest {
   std::string host;  // Host header value, e.g. "127.0.0.1:9001"

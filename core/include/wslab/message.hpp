@@ -43,6 +43,8 @@ class MessageAssembler {
   [[nodiscard]] bool in_message() const { return open_; }
   // Moves the finished message out and resets for the next one.
   std::string take_message();
+  // Heap bytes held for a message being assembled.
+  [[nodiscard]] std::size_t buffered_capacity() const { return data_.capacity(); }
 
  private:
   MessageLimits limits_;

@@ -17,7 +17,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -135,32 +135,57 @@ class Session {
   [[nodiscard]] SessionState state() const { return state_; }
   [[nodiscard]] std::optional<Millis> next_deadline() const;
   [[nodiscard]] const Heartbeat& heartbeat() const { return heartbeat_; }
-  [[nodiscard]] Role role() const { return config_.role; }
+  [[nodiscard]] Role role() const { return role_; }
+  // Bytes of memory this session holds: its own size plus the heap capacity of its
+  // buffers and queued events (the ≤ 1 KiB-per-idle-connection budget is checked with it).
+  [[nodiscard]] std::size_t memory_footprint() const;
 
  private:
+  enum class Awaiting : std::uint8_t { kNothing, kUpgradeDecision, kHttpResponse };
+
   void handle_handshake(Millis now);
+  void handle_server_head(Millis now);
+  void handle_client_head(Millis now);
+  void handshake_failed(int status, std::string reason, std::string_view response);
+  void open(std::string subprotocol, std::string path, HttpRequest request, Millis now);
   void handle_frames(Millis now);
   void handle_control(const FrameHeader& h, std::string_view payload, Millis now);
   void fail(std::uint16_t code, std::string what);
   void queue_frame(Opcode op, std::string_view payload, bool fin = true);
   void finish(std::uint16_t code, std::string reason, bool clean);
+  void emit(Event e);
+  void release_input();
+  [[nodiscard]] Status check_can_send() const;
 
-  SessionConfig config_;
+  // Everything only the handshake needs lives on the heap and is freed once the
+  // connection is OPEN, so an idle open session stays small (see memory_footprint()).
+  std::unique_ptr<SessionConfig> setup_;
+  std::unique_ptr<HttpRequest> pending_request_;  // manual_accept / serve_plain_http
+  Role role_;
   SessionState state_ = SessionState::kConnecting;
-  std::string in_;      // unparsed input (handshake head or partial frames)
-  std::string out_;     // bytes waiting to be written
-  std::size_t out_pos_ = 0;
-  std::deque<Event> events_;
-  FrameDecoder decoder_;
-  MessageAssembler assembler_;
-  Heartbeat heartbeat_;
-  std::string control_buf_;  // payload of the control frame being received
-  FrameHeader control_hdr_{};
+  Awaiting awaiting_ = Awaiting::kNothing;
   bool in_control_ = false;
+  bool discarding_ = false;     // skipping a data frame that arrived after our Close
+  bool ignore_input_ = false;   // client: after the peer's Close, only EOF matters
   bool close_sent_ = false;
   bool close_received_ = false;
   bool close_transport_ = false;
   bool closed_emitted_ = false;
+  bool sending_fragmented_ = false;
+  bool sending_text_ = false;
+  Millis close_timeout_;
+  Millis last_now_{0};
+  std::string in_;   // unparsed input (handshake head or frames); frames unmask in place here
+  std::string out_;  // bytes waiting to be written
+  std::size_t out_pos_ = 0;
+  std::vector<Event> events_;
+  std::size_t event_head_ = 0;
+  FrameDecoder decoder_;
+  MessageAssembler assembler_;
+  Heartbeat heartbeat_;
+  Utf8Validator send_utf8_;  // text fragments the application sends
+  std::string control_buf_;  // a control payload split across on_bytes calls
+  FrameHeader control_hdr_{};
   std::optional<Millis> close_deadline_;
   std::optional<Millis> handshake_deadline_;
   std::optional<std::uint16_t> peer_close_code_;

@@ -33,5 +33,9 @@ class Utf8Validator {
 
 // Whole-buffer check (complete message).
 bool is_valid_utf8(std::string_view text);
+// The textbook decoder (decode each code point, then reject overlongs,
+// surrogates and > U+10FFFF), one byte at a time. Kept as a test oracle and as
+// the benchmark's baseline, like apply_mask_bytewise.
+bool is_valid_utf8_naive(std::string_view text);
 
 }  // namespace wslab

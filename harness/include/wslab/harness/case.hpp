@@ -9,8 +9,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "wslab/harness/cancel.hpp"
 #include "wslab/harness/probe.hpp"
 #include "wslab/harness/wire_log.hpp"
 #include "wslab/time.hpp"
@@ -62,6 +64,11 @@ struct CaseContext {
   std::unique_ptr<Probe> probe();
   [[nodiscard]] Millis scaled(Millis t) const;
   std::uint32_t next_connection = 0;
+  // Set by the runner: the watchdog cancels it when the case overruns; every
+  // probe made by probe() shares it. (Tests may leave it null.)
+  std::shared_ptr<CancelToken> cancel;
+  // Seed for any randomised payloads, printed in reports so failures reproduce.
+  std::uint64_t seed = 0;
 };
 
 using CaseFn = std::function<CaseResult(CaseContext&)>;
@@ -78,6 +85,8 @@ class Catalog {
  public:
   void add(CaseInfo info, CaseFn run);
   [[nodiscard]] const std::vector<Case>& cases() const { return cases_; }
+  // The case with this id, or nullptr.
+  [[nodiscard]] const Case* find(std::string_view id) const;
 
  private:
   std::vector<Case> cases_;

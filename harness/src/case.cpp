@@ -1,0 +1,43 @@
+// The case model's small pieces: verdict names, the catalog container, and
+// the context a case runs in.
+#include "wslab/harness/case.hpp"
+
+#include <cmath>
+
+namespace wslab::harness {
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "PASS";
+    case Verdict::kNonStrict: return "NON-STRICT";
+    case Verdict::kInfo: return "INFO";
+    case Verdict::kFail: return "FAIL";
+    case Verdict::kTimeout: return "TIMEOUT";
+    case Verdict::kError: return "ERROR";
+  }
+  return "ERROR";
+}
+
+void Catalog::add(CaseInfo info, CaseFn run) {
+  cases_.push_back(Case{std::move(info), std::move(run)});
+}
+
+const Case* Catalog::find(std::string_view id) const {
+  for (const auto& c : cases_) {
+    if (c.info.id == id) return &c;
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Probe> CaseContext::probe() {
+  ProbeOptions options;
+  options.timeout_scale = timeout_scale;
+  options.cancel = cancel;
+  return std::make_unique<Probe>(target, *log, options, next_connection++);
+}
+
+Millis CaseContext::scaled(Millis t) const {
+  return Millis{static_cast<Millis::rep>(std::llround(static_cast<double>(t.count()) * timeout_scale))};
+}
+
+}  // namespace wslab::harness
