@@ -5,8 +5,9 @@
 //   < [binary 3 bytes] 61 62 63
 //   < ping 1 / < pong 1        control frames
 //   closed: 1000 Normal Closure bye
-// After the end of input the client waits until the server has been quiet for
-// --wait ms (echoes may still be on their way), then closes with 1000.
+// After the end of input the client waits until nothing has been sent or
+// received for --wait ms (echoes may still be on their way: data arriving after
+// our Close is not delivered), then closes with 1000.
 // Exit status: 0 clean close; 1 connection dropped or failed (1006, 1002 ...);
 // 2 bad usage/URL; 3 cannot connect; 4 handshake rejected; 5 timeout.
 #include <unistd.h>
@@ -100,16 +101,16 @@ class Terminal final : public net::App, public net::IoHandler, public net::Timer
       send_line(queued_.front());
       queued_.pop_front();
     }
-    last_rx_ = net::steady_now();
-    if (flags_.ping_ms > 0) loop_.schedule(last_rx_ + Millis{flags_.ping_ms}, this, kPingTimer);
+    last_activity_ = net::steady_now();
+    if (flags_.ping_ms > 0) loop_.schedule(last_activity_ + Millis{flags_.ping_ms}, this, kPingTimer);
     maybe_close();
   }
   void on_text(net::Connection& /*c*/, std::string_view text) override {
-    last_rx_ = net::steady_now();
+    last_activity_ = net::steady_now();
     print_line("< " + std::string(text));
   }
   void on_binary(net::Connection& /*c*/, std::string_view data) override {
-    last_rx_ = net::steady_now();
+    last_activity_ = net::steady_now();
     print_line("< [binary " + std::to_string(data.size()) + " bytes] " + hex_preview(data));
   }
   void on_ping(net::Connection& /*c*/, std::string_view payload) override {
@@ -206,6 +207,7 @@ class Terminal final : public net::App, public net::IoHandler, public net::Timer
                    flags_.binary ? "binary message" : "line (is it valid UTF-8?)");
       return;
     }
+    last_activity_ = net::steady_now();  // its answer may take a moment: --wait counts from here
     if (echo_sent_) print_line((flags_.binary ? "> [binary] " : "> ") + line);
   }
 
@@ -213,7 +215,7 @@ class Terminal final : public net::App, public net::IoHandler, public net::Timer
   void maybe_close() {
     if (!stdin_eof_ || conn_ == nullptr || closing_ || close_scheduled_) return;
     Millis now = net::steady_now();
-    Millis due = last_rx_ + Millis{flags_.wait_ms};
+    Millis due = last_activity_ + Millis{flags_.wait_ms};
     if (now >= due) {
       closing_ = true;
       conn_->close(1000);
@@ -234,7 +236,7 @@ class Terminal final : public net::App, public net::IoHandler, public net::Timer
   bool close_scheduled_ = false;
   std::string partial_;
   std::deque<std::string> queued_;
-  Millis last_rx_{0};
+  Millis last_activity_{0};
   std::uint64_t pings_ = 0;
 };
 

@@ -17,23 +17,40 @@ bool is_valid_close_code(std::uint16_t code) {
 
 std::string_view close_code_name(std::uint16_t code) {
   switch (code) {
-    case 1000: return "Normal Closure";
-    case 1001: return "Going Away";
-    case 1002: return "Protocol Error";
-    case 1003: return "Unsupported Data";
-    case 1004: return "Reserved";
-    case 1005: return "No Status Received";
-    case 1006: return "Abnormal Closure";
-    case 1007: return "Invalid Frame Payload Data";
-    case 1008: return "Policy Violation";
-    case 1009: return "Message Too Big";
-    case 1010: return "Mandatory Extension";
-    case 1011: return "Internal Error";
-    case 1012: return "Service Restart";
-    case 1013: return "Try Again Later";
-    case 1014: return "Bad Gateway";
-    case 1015: return "TLS Handshake";
-    default: return "Unknown";
+    case 1000:
+      return "Normal Closure";
+    case 1001:
+      return "Going Away";
+    case 1002:
+      return "Protocol Error";
+    case 1003:
+      return "Unsupported Data";
+    case 1004:
+      return "Reserved";
+    case 1005:
+      return "No Status Received";
+    case 1006:
+      return "Abnormal Closure";
+    case 1007:
+      return "Invalid Frame Payload Data";
+    case 1008:
+      return "Policy Violation";
+    case 1009:
+      return "Message Too Big";
+    case 1010:
+      return "Mandatory Extension";
+    case 1011:
+      return "Internal Error";
+    case 1012:
+      return "Service Restart";
+    case 1013:
+      return "Try Again Later";
+    case 1014:
+      return "Bad Gateway";
+    case 1015:
+      return "TLS Handshake";
+    default:
+      return "Unknown";
   }
 }
 
@@ -45,7 +62,8 @@ CloseParse parse_close_payload(std::string_view body) {
   }
   if (body.size() == 1) {  // §5.5.1: if there is a body, its first two bytes are a code
     r.fail_code = 1002;
-    r.error = "close frame with a 1-byte payload: a body must start with a 2-byte code (RFC 6455 §5.5.1)";
+    r.error =
+        "close frame with a 1-byte payload: a body must start with a 2-byte code (RFC 6455 §5.5.1)";
     return r;
   }
   const auto code = static_cast<std::uint16_t>((static_cast<unsigned char>(body[0]) << 8) |

@@ -58,7 +58,8 @@ std::string base64_encode(std::string_view bytes) {
   std::size_t i = 0;
   std::size_t o = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+    const std::uint32_t v =
+        (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
     out[o++] = kAlphabet[(v >> 18) & 63];
     out[o++] = kAlphabet[(v >> 12) & 63];
     out[o++] = kAlphabet[(v >> 6) & 63];

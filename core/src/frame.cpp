@@ -10,13 +10,20 @@ namespace wslab {
 
 std::string_view opcode_name(std::uint8_t op) {
   switch (op) {
-    case 0x0: return "continuation";
-    case 0x1: return "text";
-    case 0x2: return "binary";
-    case 0x8: return "close";
-    case 0x9: return "ping";
-    case 0xA: return "pong";
-    default: return is_control_opcode(op) ? "reserved-control" : "reserved-data";
+    case 0x0:
+      return "continuation";
+    case 0x1:
+      return "text";
+    case 0x2:
+      return "binary";
+    case 0x8:
+      return "close";
+    case 0x9:
+      return "ping";
+    case 0xA:
+      return "pong";
+    default:
+      return is_control_opcode(op) ? "reserved-control" : "reserved-data";
   }
 }
 
@@ -73,7 +80,8 @@ std::size_t write_length(std::uint8_t* out, bool masked, std::uint64_t len, Leng
       return 3;
     case LengthForm::k64:
       out[0] = static_cast<std::uint8_t>(mask_bit | 127);
-      for (std::size_t i = 0; i < 8; ++i) out[1 + i] = static_cast<std::uint8_t>(len >> (56 - 8 * i));
+      for (std::size_t i = 0; i < 8; ++i)
+        out[1 + i] = static_cast<std::uint8_t>(len >> (56 - 8 * i));
       return 9;
     default:
       out[0] = static_cast<std::uint8_t>(mask_bit | (len & 0x7F));
@@ -81,7 +89,8 @@ std::size_t write_length(std::uint8_t* out, bool masked, std::uint64_t len, Leng
   }
 }
 
-std::size_t write_header(const FrameHeader& h, std::uint64_t len, LengthForm form, std::uint8_t* out) {
+std::size_t write_header(const FrameHeader& h, std::uint64_t len, LengthForm form,
+                         std::uint8_t* out) {
   out[0] = first_byte(h);
   std::size_t n = 1 + write_length(out + 1, h.masked, len, form);
   if (h.masked) {
@@ -148,18 +157,23 @@ std::string FrameBuilder::build() const {
 
 std::uint16_t close_code_for(FrameError e) {
   switch (e) {
-    case FrameError::kNone: return 0;
-    case FrameError::kFrameTooBig: return 1009;
-    default: return 1002;
+    case FrameError::kNone:
+      return 0;
+    case FrameError::kFrameTooBig:
+      return 1009;
+    default:
+      return 1002;
   }
 }
 
 std::string_view describe(FrameError e) {
   switch (e) {
-    case FrameError::kNone: return "no error";
+    case FrameError::kNone:
+      return "no error";
     case FrameError::kReservedBits:
       return "RSV1-3 set but no extension was negotiated (RFC 6455 §5.2)";
-    case FrameError::kReservedOpcode: return "reserved opcode (RFC 6455 §5.2)";
+    case FrameError::kReservedOpcode:
+      return "reserved opcode (RFC 6455 §5.2)";
     case FrameError::kFragmentedControl:
       return "control frame with FIN=0: control frames must not be fragmented (RFC 6455 §5.5)";
     case FrameError::kControlTooLong:
@@ -172,7 +186,8 @@ std::string_view describe(FrameError e) {
       return "64-bit payload length with the most significant bit set (RFC 6455 §5.2)";
     case FrameError::kNonMinimalLength:
       return "payload length not in its minimal form (RFC 6455 §5.2)";
-    case FrameError::kFrameTooBig: return "frame payload larger than this endpoint accepts (RFC 6455 §7.4.1, 1009)";
+    case FrameError::kFrameTooBig:
+      return "frame payload larger than this endpoint accepts (RFC 6455 §7.4.1, 1009)";
   }
   return "unknown frame error";
 }
@@ -253,7 +268,8 @@ FrameDecoder::Event FrameDecoder::next(std::span<std::uint8_t>& in) {
       len = 0;
       for (std::size_t i = 0; i < 8; ++i) len = (len << 8) | hbuf_[2 + i];
       if ((len >> 63) != 0) return fail(FrameError::kLengthMsbSet);
-      if (limits_.require_minimal_length && len <= 0xFFFF) return fail(FrameError::kNonMinimalLength);
+      if (limits_.require_minimal_length && len <= 0xFFFF)
+        return fail(FrameError::kNonMinimalLength);
     }
     if (len > limits_.max_frame_payload) return fail(FrameError::kFrameTooBig);
     h.payload_length = len;

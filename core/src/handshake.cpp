@@ -57,35 +57,56 @@ std::string compute_accept(std::string_view sec_websocket_key) {
   if (sec_websocket_key.size() + kWebSocketGuid.size() <= sizeof(buf)) {
     std::copy(sec_websocket_key.begin(), sec_websocket_key.end(), buf);
     std::copy(kWebSocketGuid.begin(), kWebSocketGuid.end(), buf + sec_websocket_key.size());
-    const auto digest = sha1(std::string_view(buf, sec_websocket_key.size() + kWebSocketGuid.size()));
-    return base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+    const auto digest =
+        sha1(std::string_view(buf, sec_websocket_key.size() + kWebSocketGuid.size()));
+    return base64_encode(
+        std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
   }
   std::string joined(sec_websocket_key);
   joined.append(kWebSocketGuid);
   const auto digest = sha1(joined);
-  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  return base64_encode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 426: return "Upgrade Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 101:
+      return "Switching Protocols";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 426:
+      return "Upgrade Required";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
   }
 }
 
@@ -171,9 +192,10 @@ ServerHandshake accept_handshake(const HttpRequest& request, const ServerHandsha
   // it (RFC 9110 §15.5.22 requires the Upgrade header in a 426). A request that
   // asks to upgrade to something else (h2c) is a malformed handshake: 400.
   if (h.count("Upgrade") == 0) {
-    return upgrade_required("this resource is a WebSocket endpoint: send Upgrade: websocket "
-                            "(RFC 6455 §4.2.1 item 3)",
-                            policy);
+    return upgrade_required(
+        "this resource is a WebSocket endpoint: send Upgrade: websocket "
+        "(RFC 6455 §4.2.1 item 3)",
+        policy);
   }
   if (!header_has_token(h.joined("Upgrade"), "websocket")) {
     return refuse(HandshakeError::kBadRequest, 400,
@@ -181,9 +203,10 @@ ServerHandshake accept_handshake(const HttpRequest& request, const ServerHandsha
   }
   // §4.2.1(4): Connection is a token list ("keep-alive, Upgrade").
   if (!header_has_token(h.joined("Connection"), "upgrade")) {
-    return refuse(HandshakeError::kBadRequest, 400,
-                  "the Connection header must contain the token \"Upgrade\" (RFC 6455 §4.2.1 item 4)",
-                  policy);
+    return refuse(
+        HandshakeError::kBadRequest, 400,
+        "the Connection header must contain the token \"Upgrade\" (RFC 6455 §4.2.1 item 4)",
+        policy);
   }
   // §4.2.1(6), §11.3.5 (at most once), §4.4 (answer with the versions we support).
   const auto versions = h.count("Sec-WebSocket-Version");
@@ -193,10 +216,11 @@ ServerHandshake accept_handshake(const HttpRequest& request, const ServerHandsha
   }
   if (versions == 0 || *h.get("Sec-WebSocket-Version") != "13") {
     return upgrade_required(
-        versions == 0 ? "missing Sec-WebSocket-Version; this server speaks 13 (RFC 6455 §4.2.1 item 6)"
-                      : "unsupported Sec-WebSocket-Version \"" +
-                            std::string(*h.get("Sec-WebSocket-Version")) +
-                            "\"; this server speaks 13 (RFC 6455 §4.4)",
+        versions == 0
+            ? "missing Sec-WebSocket-Version; this server speaks 13 (RFC 6455 §4.2.1 item 6)"
+            : "unsupported Sec-WebSocket-Version \"" +
+                  std::string(*h.get("Sec-WebSocket-Version")) +
+                  "\"; this server speaks 13 (RFC 6455 §4.4)",
         policy);
   }
   // §4.2.1(5), §11.3.1 (only once).
@@ -210,9 +234,10 @@ ServerHandshake accept_handshake(const HttpRequest& request, const ServerHandsha
   const auto key = *h.get("Sec-WebSocket-Key");
   const auto decoded = base64_decode(key);
   if (!decoded || decoded->size() != 16) {
-    return refuse(HandshakeError::kBadRequest, 400,
-                  "Sec-WebSocket-Key must be the base64 encoding of 16 bytes (RFC 6455 §4.2.1 item 5)",
-                  policy);
+    return refuse(
+        HandshakeError::kBadRequest, 400,
+        "Sec-WebSocket-Key must be the base64 encoding of 16 bytes (RFC 6455 §4.2.1 item 5)",
+        policy);
   }
   // §4.2.2 /resource name/: a resource we do not serve gets 404.
   const auto path = request_path(request.target);
@@ -224,12 +249,12 @@ ServerHandshake accept_handshake(const HttpRequest& request, const ServerHandsha
   // §4.2.2 /origin/, §10.2: a request without Origin is not from a browser; accept it.
   if (!policy.allowed_origins.empty()) {
     if (const auto origin = h.get("Origin")) {
-      const bool allowed =
-          std::any_of(policy.allowed_origins.begin(), policy.allowed_origins.end(),
-                      [&](const std::string& o) { return iequals(o, *origin); });
+      const bool allowed = std::any_of(policy.allowed_origins.begin(), policy.allowed_origins.end(),
+                                       [&](const std::string& o) { return iequals(o, *origin); });
       if (!allowed) {
         return refuse(HandshakeError::kForbidden, 403,
-                      "Origin " + std::string(*origin) + " is not allowed (RFC 6455 §10.2)", policy);
+                      "Origin " + std::string(*origin) + " is not allowed (RFC 6455 §10.2)",
+                      policy);
       }
     }
   }
@@ -251,14 +276,15 @@ ServerHandshake accept_handshake(const HttpRequest& request, const ServerHandsha
   return hs;
 }
 
-ServerHandshake reject_unparsable(const ParseOutcome& outcome, const ServerHandshakePolicy& policy) {
+ServerHandshake reject_unparsable(const ParseOutcome& outcome,
+                                  const ServerHandshakePolicy& policy) {
   if (outcome.state == ParseState::kTooLarge) {
     return refuse(HandshakeError::kHeadersTooLarge, 431,
                   outcome.error.empty() ? "request head too large" : outcome.error, policy);
   }
-  return refuse(HandshakeError::kBadRequest, 400,
-                "malformed HTTP request: " + (outcome.error.empty() ? "parse error" : outcome.error),
-                policy);
+  return refuse(
+      HandshakeError::kBadRequest, 400,
+      "malformed HTTP request: " + (outcome.error.empty() ? "parse error" : outcome.error), policy);
 }
 
 std::string generate_key() {

@@ -11,7 +11,9 @@ void Heartbeat::start(Millis now) {
   ping_sent_.reset();
 }
 
-void Heartbeat::on_traffic(Millis now) { last_traffic_ = std::max(last_traffic_, now); }
+void Heartbeat::on_traffic(Millis now) {
+  last_traffic_ = std::max(last_traffic_, now);
+}
 
 bool Heartbeat::on_pong(Millis now, std::string_view payload) {
   on_traffic(now);
@@ -22,7 +24,9 @@ bool Heartbeat::on_pong(Millis now, std::string_view payload) {
   return true;
 }
 
-std::string Heartbeat::ping_payload() const { return "wslab-hb-" + std::to_string(seq_); }
+std::string Heartbeat::ping_payload() const {
+  return "wslab-hb-" + std::to_string(seq_);
+}
 
 // While a ping is outstanding, any traffic from the peer still proves it is
 // alive, so the pong timer counts from the later of the ping and that traffic.
@@ -55,7 +59,8 @@ std::optional<Millis> Heartbeat::next_deadline() const {
 Millis Backoff::delay(std::uint32_t attempt, double random_unit) const {
   const double unit = std::clamp(random_unit, 0.0, 1.0);
   const double cap = static_cast<double>(max_delay.count());
-  const double grown = static_cast<double>(base.count()) * std::pow(factor, static_cast<double>(attempt));
+  const double grown =
+      static_cast<double>(base.count()) * std::pow(factor, static_cast<double>(attempt));
   const double ceiling = std::isfinite(grown) ? std::min(cap, grown) : cap;
   return Millis(static_cast<Millis::rep>(unit * std::max(0.0, ceiling)));
 }

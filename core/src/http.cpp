@@ -12,10 +12,16 @@ bool is_tchar(unsigned char c) {
   return c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
 }
 // VCHAR or obs-text: what a request-target may contain.
-bool is_target_char(unsigned char c) { return c > 0x20 && c != 0x7F; }
+bool is_target_char(unsigned char c) {
+  return c > 0x20 && c != 0x7F;
+}
 // field-value / reason-phrase octets: HTAB, SP, VCHAR, obs-text (RFC 9110 §5.5).
-bool is_field_char(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7F); }
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
+bool is_field_char(unsigned char c) {
+  return c == '\t' || (c >= 0x20 && c != 0x7F);
+}
+bool is_ows(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim_ows(std::string_view v) {
   while (!v.empty() && is_ows(v.front())) v.remove_prefix(1);
@@ -23,7 +29,9 @@ std::string_view trim_ows(std::string_view v) {
   return v;
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 ParseOutcome error(std::string what) {
   ParseOutcome o;
@@ -60,14 +68,16 @@ std::string printable(std::string_view s) {
 // method SP request-target SP HTTP-version (RFC 9112 §3)
 std::string parse_request_line(std::string_view line, HttpRequest& out) {
   const auto sp1 = line.find(' ');
-  if (sp1 == std::string_view::npos) return "request line has no spaces: \"" + printable(line) + "\"";
+  if (sp1 == std::string_view::npos)
+    return "request line has no spaces: \"" + printable(line) + "\"";
   const auto sp2 = line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos) return "request line needs method, target and version";
   const auto method = line.substr(0, sp1);
   const auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   const auto version = line.substr(sp2 + 1);
-  if (method.empty() || !std::all_of(method.begin(), method.end(),
-                                     [](char c) { return is_tchar(static_cast<unsigned char>(c)); }))
+  if (method.empty() || !std::all_of(method.begin(), method.end(), [](char c) {
+        return is_tchar(static_cast<unsigned char>(c));
+      }))
     return "invalid method \"" + printable(method) + "\"";
   if (target.empty() || !std::all_of(target.begin(), target.end(), [](char c) {
         return is_target_char(static_cast<unsigned char>(c));
@@ -82,8 +92,7 @@ std::string parse_request_line(std::string_view line, HttpRequest& out) {
 
 // HTTP-version SP 3DIGIT SP [reason-phrase] (RFC 9112 §4); a missing final SP is tolerated.
 std::string parse_status_line(std::string_view line, HttpResponse& out) {
-  if (line.size() < 12 || line[8] != ' ')
-    return "invalid status line \"" + printable(line) + "\"";
+  if (line.size() < 12 || line[8] != ' ') return "invalid status line \"" + printable(line) + "\"";
   if (!parse_version(line.substr(0, 8), out.version_major, out.version_minor))
     return "invalid HTTP version in status line \"" + printable(line) + "\"";
   int status = 0;
@@ -105,7 +114,8 @@ std::string parse_status_line(std::string_view line, HttpResponse& out) {
 std::string parse_header_line(std::string_view line, HttpHeaders& out) {
   if (is_ows(line.front())) return "obsolete line folding is not allowed (RFC 9112 §5.2)";
   const auto colon = line.find(':');
-  if (colon == std::string_view::npos) return "header line without a colon: \"" + printable(line) + "\"";
+  if (colon == std::string_view::npos)
+    return "header line without a colon: \"" + printable(line) + "\"";
   const auto name = line.substr(0, colon);
   if (name.empty()) return "header line with an empty name";
   for (char c : name) {
@@ -139,8 +149,8 @@ std::string check_partial(std::string_view buffer, bool request) {
 }
 
 template <typename StartLine>
-ParseOutcome parse_head(std::string_view buffer, std::size_t max, bool request, HttpHeaders& headers,
-                        StartLine&& start_line) {
+ParseOutcome parse_head(std::string_view buffer, std::size_t max, bool request,
+                        HttpHeaders& headers, StartLine&& start_line) {
   const auto window = buffer.substr(0, std::min(buffer.size(), max));
   const auto end = window.find("\r\n\r\n");
   if (end == std::string_view::npos) {
@@ -187,8 +197,9 @@ std::optional<std::string_view> HttpHeaders::get(std::string_view name) const {
 }
 
 std::size_t HttpHeaders::count(std::string_view name) const {
-  return static_cast<std::size_t>(std::count_if(
-      headers_.begin(), headers_.end(), [&](const HttpHeader& h) { return iequals(h.name, name); }));
+  return static_cast<std::size_t>(
+      std::count_if(headers_.begin(), headers_.end(),
+                    [&](const HttpHeader& h) { return iequals(h.name, name); }));
 }
 
 std::string HttpHeaders::joined(std::string_view name) const {
@@ -207,7 +218,8 @@ ParseOutcome parse_request(std::string_view buffer, HttpRequest& out, std::size_
                     [&](std::string_view line) { return parse_request_line(line, out); });
 }
 
-ParseOutcome parse_response(std::string_view buffer, HttpResponse& out, std::size_t max_head_bytes) {
+ParseOutcome parse_response(std::string_view buffer, HttpResponse& out,
+                            std::size_t max_head_bytes) {
   out = HttpResponse{};
   return parse_head(buffer, max_head_bytes, false, out.headers,
                     [&](std::string_view line) { return parse_status_line(line, out); });

@@ -7,22 +7,28 @@ namespace wslab {
 
 std::uint16_t close_code_for(MessageError e) {
   switch (e) {
-    case MessageError::kNone: return 0;
-    case MessageError::kInvalidUtf8: return 1007;
-    case MessageError::kMessageTooBig: return 1009;
-    default: return 1002;
+    case MessageError::kNone:
+      return 0;
+    case MessageError::kInvalidUtf8:
+      return 1007;
+    case MessageError::kMessageTooBig:
+      return 1009;
+    default:
+      return 1002;
   }
 }
 
 std::string_view describe(MessageError e) {
   switch (e) {
-    case MessageError::kNone: return "no error";
+    case MessageError::kNone:
+      return "no error";
     case MessageError::kUnexpectedContinuation:
       return "continuation frame with no message to continue (RFC 6455 §5.4)";
     case MessageError::kExpectedContinuation:
       return "new data frame while a fragmented message is open: expected a continuation "
              "(RFC 6455 §5.4)";
-    case MessageError::kInvalidUtf8: return "text message is not valid UTF-8 (RFC 6455 §8.1)";
+    case MessageError::kInvalidUtf8:
+      return "text message is not valid UTF-8 (RFC 6455 §8.1)";
     case MessageError::kMessageTooBig:
       return "message larger than this endpoint accepts (RFC 6455 §7.4.1, 1009)";
   }
@@ -53,7 +59,8 @@ MessageError MessageAssembler::on_frame_header(const FrameHeader& h) {
   return MessageError::kNone;
 }
 
-MessageError MessageAssembler::on_payload(std::span<const std::uint8_t> chunk, bool frame_complete) {
+MessageError MessageAssembler::on_payload(std::span<const std::uint8_t> chunk,
+                                          bool frame_complete) {
   const std::string_view bytes(reinterpret_cast<const char*>(chunk.data()), chunk.size());
   if (text_ && !utf8_.feed(bytes)) return MessageError::kInvalidUtf8;
   data_.append(bytes);

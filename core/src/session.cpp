@@ -24,10 +24,14 @@ void release_if_large(std::string& s) {
 
 std::string_view state_name(SessionState s) {
   switch (s) {
-    case SessionState::kConnecting: return "CONNECTING";
-    case SessionState::kOpen: return "OPEN";
-    case SessionState::kClosing: return "CLOSING";
-    case SessionState::kClosed: return "CLOSED";
+    case SessionState::kConnecting:
+      return "CONNECTING";
+    case SessionState::kOpen:
+      return "OPEN";
+    case SessionState::kClosing:
+      return "CLOSING";
+    case SessionState::kClosed:
+      return "CLOSED";
   }
   return "UNKNOWN";
 }
@@ -47,7 +51,9 @@ void Session::start(Millis now) {
   if (role_ == Role::kClient) out_ += build_request(setup_->client);  // §4.1
 }
 
-void Session::emit(Event e) { events_.push_back(std::move(e)); }
+void Session::emit(Event e) {
+  events_.push_back(std::move(e));
+}
 
 std::optional<Event> Session::poll_event() {
   if (event_head_ >= events_.size()) return std::nullopt;
@@ -122,7 +128,8 @@ void Session::on_eof(Millis now) {
   switch (was) {
     case SessionState::kConnecting:
       if (role_ == Role::kClient) {
-        emit(event::HandshakeFailed{0, "the server closed the connection before the handshake completed"});
+        emit(event::HandshakeFailed{
+            0, "the server closed the connection before the handshake completed"});
       }
       finish(1006, "connection closed during the opening handshake", false);
       break;
@@ -188,10 +195,14 @@ void Session::on_tick(Millis now) {
 
 std::optional<Millis> Session::next_deadline() const {
   switch (state_) {
-    case SessionState::kConnecting: return handshake_deadline_;
-    case SessionState::kOpen: return heartbeat_.next_deadline();
-    case SessionState::kClosing: return close_deadline_;
-    case SessionState::kClosed: return std::nullopt;
+    case SessionState::kConnecting:
+      return handshake_deadline_;
+    case SessionState::kOpen:
+      return heartbeat_.next_deadline();
+    case SessionState::kClosing:
+      return close_deadline_;
+    case SessionState::kClosed:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -383,7 +394,8 @@ void Session::handle_frames(Millis now) {
       continue;
     }
     // Kind::kPayload
-    const std::string_view chunk(reinterpret_cast<const char*>(ev.payload.data()), ev.payload.size());
+    const std::string_view chunk(reinterpret_cast<const char*>(ev.payload.data()),
+                                 ev.payload.size());
     if (in_control_) {
       if (!ev.frame_complete) {
         control_buf_.append(chunk);
@@ -518,14 +530,16 @@ Status Session::check_can_send() const {
 Status Session::send_text(std::string_view text) {
   if (auto s = check_can_send(); !s) return s;
   if (sending_fragmented_) return Status::fail("send_text(): a fragmented message is in progress");
-  if (!is_valid_utf8(text)) return Status::fail("send_text(): text is not valid UTF-8 (RFC 6455 §5.6)");
+  if (!is_valid_utf8(text))
+    return Status::fail("send_text(): text is not valid UTF-8 (RFC 6455 §5.6)");
   queue_frame(Opcode::kText, text);
   return Status::ok();
 }
 
 Status Session::send_binary(std::string_view data) {
   if (auto s = check_can_send(); !s) return s;
-  if (sending_fragmented_) return Status::fail("send_binary(): a fragmented message is in progress");
+  if (sending_fragmented_)
+    return Status::fail("send_binary(): a fragmented message is in progress");
   queue_frame(Opcode::kBinary, data);
   return Status::ok();
 }
@@ -534,12 +548,14 @@ Status Session::send_fragment(Opcode op, std::string_view data, bool fin) {
   if (auto s = check_can_send(); !s) return s;
   if (!sending_fragmented_) {
     if (op != Opcode::kText && op != Opcode::kBinary) {
-      return Status::fail("send_fragment(): a message starts with kText or kBinary (RFC 6455 §5.4)");
+      return Status::fail(
+          "send_fragment(): a message starts with kText or kBinary (RFC 6455 §5.4)");
     }
     sending_text_ = op == Opcode::kText;
     send_utf8_.reset();
   } else if (op != Opcode::kContinuation) {
-    return Status::fail("send_fragment(): fragments after the first are kContinuation (RFC 6455 §5.4)");
+    return Status::fail(
+        "send_fragment(): fragments after the first are kContinuation (RFC 6455 §5.4)");
   }
   if (sending_text_ && (!send_utf8_.feed(data) || (fin && !send_utf8_.complete()))) {
     return Status::fail("send_fragment(): text is not valid UTF-8 (RFC 6455 §5.6)");
@@ -551,14 +567,16 @@ Status Session::send_fragment(Opcode op, std::string_view data, bool fin) {
 
 Status Session::ping(std::string_view payload) {
   if (auto s = check_can_send(); !s) return s;
-  if (payload.size() > kMaxControlPayload) return Status::fail("ping(): payload over 125 bytes (RFC 6455 §5.5)");
+  if (payload.size() > kMaxControlPayload)
+    return Status::fail("ping(): payload over 125 bytes (RFC 6455 §5.5)");
   queue_frame(Opcode::kPing, payload);
   return Status::ok();
 }
 
 Status Session::pong(std::string_view payload) {
   if (auto s = check_can_send(); !s) return s;
-  if (payload.size() > kMaxControlPayload) return Status::fail("pong(): payload over 125 bytes (RFC 6455 §5.5)");
+  if (payload.size() > kMaxControlPayload)
+    return Status::fail("pong(): payload over 125 bytes (RFC 6455 §5.5)");
   queue_frame(Opcode::kPong, payload);
   return Status::ok();
 }
@@ -566,10 +584,13 @@ Status Session::pong(std::string_view payload) {
 Status Session::close(std::uint16_t code, std::string_view reason) {
   if (auto s = check_can_send(); !s) return s;
   if (!is_valid_close_code(code)) {
-    return Status::fail("close(): code " + std::to_string(code) + " may not be sent (RFC 6455 §7.4)");
+    return Status::fail("close(): code " + std::to_string(code) +
+                        " may not be sent (RFC 6455 §7.4)");
   }
-  if (reason.size() > kMaxControlPayload - 2) return Status::fail("close(): reason over 123 bytes (RFC 6455 §5.5)");
-  if (!is_valid_utf8(reason)) return Status::fail("close(): reason is not valid UTF-8 (RFC 6455 §5.5.1)");
+  if (reason.size() > kMaxControlPayload - 2)
+    return Status::fail("close(): reason over 123 bytes (RFC 6455 §5.5)");
+  if (!is_valid_utf8(reason))
+    return Status::fail("close(): reason is not valid UTF-8 (RFC 6455 §5.5.1)");
   queue_frame(Opcode::kClose, encode_close_payload(code, reason));
   close_sent_ = true;
   state_ = SessionState::kClosing;

@@ -1,8 +1,9 @@
 // Close codes and Close frame bodies (RFC 6455 §5.5.1, §7.4).
+#include "wslab/close.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
-#include "wslab/close.hpp"
 
 namespace wslab {
 namespace {
@@ -18,14 +19,17 @@ std::string body(std::uint16_t code, std::string_view reason = {}) {
 // §7.4.1-§7.4.2 + IANA registry: exactly 1000-1003, 1007-1014 and 3000-4999 may be sent.
 TEST(CoreClose, ValidCodesAreExactlyTheSendableRanges) {
   for (std::uint32_t c = 0; c <= 65535; ++c) {
-    const bool expected = (c >= 1000 && c <= 1003) || (c >= 1007 && c <= 1014) || (c >= 3000 && c <= 4999);
+    const bool expected =
+        (c >= 1000 && c <= 1003) || (c >= 1007 && c <= 1014) || (c >= 3000 && c <= 4999);
     ASSERT_EQ(is_valid_close_code(static_cast<std::uint16_t>(c)), expected) << c;
   }
   // Autobahn 7.7.x (valid) and 7.9.x (invalid) spelled out.
-  for (std::uint16_t c : std::initializer_list<std::uint16_t>{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}) {
+  for (std::uint16_t c : std::initializer_list<std::uint16_t>{
+           1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}) {
     EXPECT_TRUE(is_valid_close_code(c)) << c;
   }
-  for (std::uint16_t c : std::initializer_list<std::uint16_t>{0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535}) {
+  for (std::uint16_t c : std::initializer_list<std::uint16_t>{0, 999, 1004, 1005, 1006, 1015, 1016,
+                                                              1100, 2000, 2999, 5000, 65535}) {
     EXPECT_FALSE(is_valid_close_code(c)) << c;
   }
 }
@@ -46,7 +50,8 @@ TEST(CoreClose, OneByteBodyFailsWith1002) {
 
 // §7.4: a code that may not be sent fails the connection with 1002.
 TEST(CoreClose, InvalidCodeFailsWith1002) {
-  for (std::uint16_t c : std::initializer_list<std::uint16_t>{0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535}) {
+  for (std::uint16_t c : std::initializer_list<std::uint16_t>{0, 999, 1004, 1005, 1006, 1015, 1016,
+                                                              2999, 5000, 65535}) {
     const auto r = parse_close_payload(body(c));
     EXPECT_FALSE(r.ok) << c;
     EXPECT_EQ(r.fail_code, 1002) << c;
@@ -81,7 +86,11 @@ TEST(CoreClose, LongReasonIsCutToFitOnACodePointBoundary) {
 
 // A close payload over 125 bytes never reaches parse_close_payload: the decoder refuses it.
 TEST(CoreClose, CloseFrameOver125BytesIsRejectedByTheDecoder) {
-  const auto frame = FrameBuilder().opcode(Opcode::kClose).mask(test::kRfcMask).payload(body(1000, std::string(124, 'r'))).build();
+  const auto frame = FrameBuilder()
+                         .opcode(Opcode::kClose)
+                         .mask(test::kRfcMask)
+                         .payload(body(1000, std::string(124, 'r')))
+                         .build();
   EXPECT_EQ(test::decode_chunks(Role::kServer, {frame}).error, FrameError::kControlTooLong);
 }
 

@@ -1,7 +1,7 @@
 // SHA-1, base64 and randomness used by the handshake (RFC 6455 §4.1, §4.2.2, §5.3).
-#include <gtest/gtest.h>
-
 #include "wslab/crypto.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wslab {
 namespace {
@@ -26,9 +26,13 @@ TEST(CoreCrypto, Sha1MatchesKnownVectors) {
 
 // RFC 4648 §10 test vectors.
 TEST(CoreCrypto, Base64MatchesRfc4648Vectors) {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(base64_encode(plain), encoded);
     const auto back = base64_decode(encoded);

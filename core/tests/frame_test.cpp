@@ -1,10 +1,11 @@
 // RFC 6455 §5.2-§5.5 framing rules, the §5.7 examples, under every delivery.
+#include "wslab/frame.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "test_util.hpp"
-#include "wslab/frame.hpp"
 
 namespace wslab {
 namespace {
@@ -100,7 +101,8 @@ TEST(CoreFrame, RfcExample64KiBBinaryUses64BitLength) {
   for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(i * 7);
   const auto frame = encode_frame(Opcode::kBinary, payload);
   EXPECT_EQ(frame.substr(0, 10), bytes({0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0}));
-  for (auto d : {test::Delivery::kWhole, test::Delivery::kByteByByte, test::Delivery::kRandomChops}) {
+  for (auto d :
+       {test::Delivery::kWhole, test::Delivery::kByteByByte, test::Delivery::kRandomChops}) {
     SCOPED_TRACE(test::delivery_name(d));
     const auto decoded = decode_chunks(Role::kClient, test::chop(frame, d));
     ASSERT_EQ(decoded.frames.size(), 1u);
@@ -111,7 +113,10 @@ TEST(CoreFrame, RfcExample64KiBBinaryUses64BitLength) {
 
 // §5.2: 0-125 in 7 bits, 126-65535 in 16 bits, more in 64 bits, always the minimal form.
 TEST(CoreFrame, PayloadLengthUsesTheMinimalOfThreeForms) {
-  struct Case { std::size_t len; std::size_t header; };
+  struct Case {
+    std::size_t len;
+    std::size_t header;
+  };
   for (const Case c : {Case{0, 2}, Case{1, 2}, Case{125, 2}, Case{126, 4}, Case{127, 4},
                        Case{65535, 4}, Case{65536, 10}, Case{100000, 10}}) {
     SCOPED_TRACE(c.len);
@@ -127,8 +132,11 @@ TEST(CoreFrame, PayloadLengthUsesTheMinimalOfThreeForms) {
 
 // §5.2: "the most significant bit MUST be 0" in the 64-bit length.
 TEST(CoreFrame, LengthWithMostSignificantBitSetIsRejected) {
-  const auto frame =
-      FrameBuilder().opcode(Opcode::kBinary).mask(test::kRfcMask).declared_length(1ull << 63).build();
+  const auto frame = FrameBuilder()
+                         .opcode(Opcode::kBinary)
+                         .mask(test::kRfcMask)
+                         .declared_length(1ull << 63)
+                         .build();
   for_each_delivery(frame, [](const auto& chunks) {
     EXPECT_EQ(decode_chunks(Role::kServer, chunks).error, FrameError::kLengthMsbSet);
   });
@@ -174,9 +182,10 @@ TEST(CoreFrame, ServerRejectsUnmaskedClientFrame) {
 
 // §5.1: a client MUST close on a masked frame from a server.
 TEST(CoreFrame, ClientRejectsMaskedServerFrame) {
-  for_each_delivery(encode_frame(Opcode::kText, "hi", true, &test::kRfcMask), [](const auto& chunks) {
-    EXPECT_EQ(decode_chunks(Role::kClient, chunks).error, FrameError::kMaskedFromServer);
-  });
+  for_each_delivery(
+      encode_frame(Opcode::kText, "hi", true, &test::kRfcMask), [](const auto& chunks) {
+        EXPECT_EQ(decode_chunks(Role::kClient, chunks).error, FrameError::kMaskedFromServer);
+      });
 }
 
 // §5.5: control frames carry at most 125 bytes; 125 is fine.
@@ -185,19 +194,29 @@ TEST(CoreFrame, ControlPayloadOver125IsRejected) {
   const auto ok = encode_frame(Opcode::kPing, p125, true, &test::kRfcMask);
   EXPECT_EQ(decode_chunks(Role::kServer, {ok}).error, FrameError::kNone);
   // 126 bytes needs the 16-bit form, which a control frame can never use.
-  const auto bad = FrameBuilder().opcode(Opcode::kPing).mask(test::kRfcMask).payload(std::string(126, 'p')).build();
+  const auto bad = FrameBuilder()
+                       .opcode(Opcode::kPing)
+                       .mask(test::kRfcMask)
+                       .payload(std::string(126, 'p'))
+                       .build();
   for_each_delivery(bad, [](const auto& chunks) {
     EXPECT_EQ(decode_chunks(Role::kServer, chunks).error, FrameError::kControlTooLong);
   });
   // Even a short payload announced through the 16-bit form is refused.
-  const auto lying = FrameBuilder().opcode(Opcode::kClose).mask(test::kRfcMask).length_form(LengthForm::k16).payload("ab").build();
+  const auto lying = FrameBuilder()
+                         .opcode(Opcode::kClose)
+                         .mask(test::kRfcMask)
+                         .length_form(LengthForm::k16)
+                         .payload("ab")
+                         .build();
   EXPECT_EQ(decode_chunks(Role::kServer, {lying}).error, FrameError::kControlTooLong);
 }
 
 // §5.5: "Control frames themselves MUST NOT be fragmented."
 TEST(CoreFrame, ControlFramesMustNotBeFragmented) {
   for (auto op : {Opcode::kPing, Opcode::kPong, Opcode::kClose}) {
-    const auto frame = FrameBuilder().opcode(op).fin(false).mask(test::kRfcMask).payload("x").build();
+    const auto frame =
+        FrameBuilder().opcode(op).fin(false).mask(test::kRfcMask).payload("x").build();
     for_each_delivery(frame, [](const auto& chunks) {
       EXPECT_EQ(decode_chunks(Role::kServer, chunks).error, FrameError::kFragmentedControl);
     });
@@ -208,18 +227,25 @@ TEST(CoreFrame, ControlFramesMustNotBeFragmented) {
 TEST(CoreFrame, FrameOverMaxPayloadFailsWith1009) {
   DecoderLimits limits;
   limits.max_frame_payload = 1000;
-  const auto header_only = FrameBuilder().opcode(Opcode::kBinary).mask(test::kRfcMask).declared_length(1001).build();
+  const auto header_only =
+      FrameBuilder().opcode(Opcode::kBinary).mask(test::kRfcMask).declared_length(1001).build();
   for_each_delivery(header_only, [&](const auto& chunks) {
     EXPECT_EQ(decode_chunks(Role::kServer, chunks, limits).error, FrameError::kFrameTooBig);
   });
-  const auto at_limit = encode_frame(Opcode::kBinary, std::string(1000, 'a'), true, &test::kRfcMask);
+  const auto at_limit =
+      encode_frame(Opcode::kBinary, std::string(1000, 'a'), true, &test::kRfcMask);
   EXPECT_EQ(decode_chunks(Role::kServer, {at_limit}, limits).error, FrameError::kNone);
   EXPECT_EQ(close_code_for(FrameError::kFrameTooBig), 1009);
 }
 
 // §5.2: senders MUST use the minimal length; receivers tolerate it unless asked to be strict.
 TEST(CoreFrame, NonMinimalLengthIsToleratedUnlessStrict) {
-  const auto frame = FrameBuilder().opcode(Opcode::kText).mask(test::kRfcMask).length_form(LengthForm::k64).payload("abc").build();
+  const auto frame = FrameBuilder()
+                         .opcode(Opcode::kText)
+                         .mask(test::kRfcMask)
+                         .length_form(LengthForm::k64)
+                         .payload("abc")
+                         .build();
   EXPECT_EQ(frame.size(), 2u + 8 + 4 + 3);
   const auto lenient = decode_chunks(Role::kServer, {frame});
   ASSERT_EQ(lenient.frames.size(), 1u);
@@ -230,14 +256,20 @@ TEST(CoreFrame, NonMinimalLengthIsToleratedUnlessStrict) {
   for_each_delivery(frame, [&](const auto& chunks) {
     EXPECT_EQ(decode_chunks(Role::kServer, chunks, strict).error, FrameError::kNonMinimalLength);
   });
-  const auto f16 = FrameBuilder().opcode(Opcode::kText).mask(test::kRfcMask).length_form(LengthForm::k16).payload("abc").build();
+  const auto f16 = FrameBuilder()
+                       .opcode(Opcode::kText)
+                       .mask(test::kRfcMask)
+                       .length_form(LengthForm::k16)
+                       .payload("abc")
+                       .build();
   EXPECT_EQ(decode_chunks(Role::kServer, {f16}, strict).error, FrameError::kNonMinimalLength);
 }
 
 // §5.2 (framing is self-delimiting): many frames in one read, split anywhere.
 TEST(CoreFrame, ManyFramesInOneChunkAreAllDecoded) {
   std::string wire;
-  std::vector<std::string> payloads = {"", "a", std::string(200, 'b'), std::string(70000, 'c'), "end"};
+  std::vector<std::string> payloads = {"", "a", std::string(200, 'b'), std::string(70000, 'c'),
+                                       "end"};
   for (const auto& p : payloads) wire += test::client_frame(Opcode::kBinary, p);
   for_each_delivery(wire, [&](const auto& chunks) {
     const auto d = decode_chunks(Role::kServer, chunks);
@@ -317,11 +349,18 @@ TEST(CoreFrame, MaskingIsAnInvolutionAndSplittable) {
 
 // The builder writes exactly what it is told, including invalid frames.
 TEST(CoreFrame, BuilderBuildsInvalidFramesOnRequest) {
-  const auto lying = FrameBuilder().opcode(Opcode::kText).declared_length(10).payload("abc").build();
+  const auto lying =
+      FrameBuilder().opcode(Opcode::kText).declared_length(10).payload("abc").build();
   EXPECT_EQ(lying, bytes({0x81, 10, 'a', 'b', 'c'}));
-  const auto unmasked_payload = FrameBuilder().opcode(Opcode::kText).mask_bit_only(test::kRfcMask).payload("Hi").build();
+  const auto unmasked_payload =
+      FrameBuilder().opcode(Opcode::kText).mask_bit_only(test::kRfcMask).payload("Hi").build();
   EXPECT_EQ(unmasked_payload, bytes({0x81, 0x82, 0x37, 0xfa, 0x21, 0x3d, 'H', 'i'}));
-  const auto header = FrameBuilder().opcode(Opcode::kBinary).fin(false).length_form(LengthForm::k16).payload("xy").build_header();
+  const auto header = FrameBuilder()
+                          .opcode(Opcode::kBinary)
+                          .fin(false)
+                          .length_form(LengthForm::k16)
+                          .payload("xy")
+                          .build_header();
   EXPECT_EQ(header, bytes({0x02, 126, 0, 2}));
   auto random_masked = FrameBuilder().opcode(Opcode::kText).random_mask().payload("Hello").build();
   const auto d = decode_chunks(Role::kServer, {random_masked});
@@ -331,10 +370,10 @@ TEST(CoreFrame, BuilderBuildsInvalidFramesOnRequest) {
 
 // Every frame error maps to the close code §7.4.1 prescribes and has a description.
 TEST(CoreFrame, EveryErrorHasACloseCodeAndAnExplanation) {
-  for (auto e : {FrameError::kReservedBits, FrameError::kReservedOpcode, FrameError::kFragmentedControl,
-                 FrameError::kControlTooLong, FrameError::kUnmaskedFromClient,
-                 FrameError::kMaskedFromServer, FrameError::kLengthMsbSet,
-                 FrameError::kNonMinimalLength}) {
+  for (auto e :
+       {FrameError::kReservedBits, FrameError::kReservedOpcode, FrameError::kFragmentedControl,
+        FrameError::kControlTooLong, FrameError::kUnmaskedFromClient, FrameError::kMaskedFromServer,
+        FrameError::kLengthMsbSet, FrameError::kNonMinimalLength}) {
     EXPECT_EQ(close_code_for(e), 1002);
     EXPECT_NE(describe(e).find("RFC 6455"), std::string_view::npos);
   }

@@ -1,4 +1,6 @@
 // The opening handshake, server side (RFC 6455 §4.2) and client side (§4.1).
+#include "wslab/handshake.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -6,7 +8,6 @@
 
 #include "test_util.hpp"
 #include "wslab/crypto.hpp"
-#include "wslab/handshake.hpp"
 
 namespace wslab {
 namespace {
@@ -22,7 +23,8 @@ Headers valid_headers() {
 }
 
 Headers without(Headers h, std::string_view name) {
-  h.erase(std::remove_if(h.begin(), h.end(), [&](const auto& p) { return p.first == name; }), h.end());
+  h.erase(std::remove_if(h.begin(), h.end(), [&](const auto& p) { return p.first == name; }),
+          h.end());
   return h;
 }
 
@@ -32,8 +34,8 @@ Headers with(Headers h, std::string name, std::string value) {
   return h;
 }
 
-HttpRequest request(const Headers& headers, std::string method = "GET", std::string target = "/chat",
-                    int minor = 1) {
+HttpRequest request(const Headers& headers, std::string method = "GET",
+                    std::string target = "/chat", int minor = 1) {
   HttpRequest r;
   r.method = std::move(method);
   r.target = std::move(target);
@@ -130,11 +132,10 @@ TEST(CoreHandshake, ConnectionMustContainUpgradeToken) {
 TEST(CoreHandshake, KeyMustDecodeToExactly16Bytes) {
   const std::string fifteen = base64_encode(std::string(15, 'k'));
   const std::string seventeen = base64_encode(std::string(17, 'k'));
-  for (const std::string& key : {std::string(""), std::string("not base64 at all!!!!!!!"), fifteen,
-                                 seventeen, std::string("dGhlIHNhbXBsZSBub25jZQ="),
-                                 std::string("dGhlIHNhbXBsZSBub25jZR=="),
-                                 std::string("dGhlIHNhbXBsZSBub25jZQ==="),
-                                 std::string("dGhlIHNhbXBs ZSBub25jZQ==")}) {
+  for (const std::string& key :
+       {std::string(""), std::string("not base64 at all!!!!!!!"), fifteen, seventeen,
+        std::string("dGhlIHNhbXBsZSBub25jZQ="), std::string("dGhlIHNhbXBsZSBub25jZR=="),
+        std::string("dGhlIHNhbXBsZSBub25jZQ==="), std::string("dGhlIHNhbXBs ZSBub25jZQ==")}) {
     const auto hs = decide(with(valid_headers(), "Sec-WebSocket-Key", key));
     EXPECT_EQ(hs.status, 400) << "key \"" << key << "\"";
     EXPECT_EQ(hs.error, HandshakeError::kBadRequest);
@@ -170,8 +171,11 @@ TEST(CoreHandshake, DuplicateVersionGets400) {
 
 // §4.2.1 (via RFC 9110 §5.1): header names match case-insensitively, in any order.
 TEST(CoreHandshake, HeaderNamesAreCaseInsensitiveInAnyOrder) {
-  Headers h = {{"sec-websocket-version", "13"}, {"SEC-WEBSOCKET-KEY", "dGhlIHNhbXBsZSBub25jZQ=="},
-               {"connection", "upgrade"}, {"uPgRaDe", "WebSocket"}, {"HOST", "x"}};
+  Headers h = {{"sec-websocket-version", "13"},
+               {"SEC-WEBSOCKET-KEY", "dGhlIHNhbXBsZSBub25jZQ=="},
+               {"connection", "upgrade"},
+               {"uPgRaDe", "WebSocket"},
+               {"HOST", "x"}};
   const auto hs = decide(h);
   EXPECT_EQ(hs.status, 101);
   EXPECT_TRUE(response_has(hs, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
@@ -184,7 +188,10 @@ TEST(CoreHandshake, UnknownPathGets404) {
   EXPECT_EQ(accept_handshake(request(valid_headers(), "GET", "/other"), policy).status, 404);
   EXPECT_EQ(accept_handshake(request(valid_headers(), "GET", "/chat?room=1"), policy).status, 101);
   // §4.2.1 item 1 allows an absolute URI.
-  EXPECT_EQ(accept_handshake(request(valid_headers(), "GET", "http://server.example.com/chat"), policy).status, 101);
+  EXPECT_EQ(
+      accept_handshake(request(valid_headers(), "GET", "http://server.example.com/chat"), policy)
+          .status,
+      101);
   EXPECT_EQ(accept_handshake(request(valid_headers(), "GET", "*"), policy).status, 400);
 }
 
@@ -216,7 +223,8 @@ TEST(CoreHandshake, SubprotocolIsOneTheClientOfferedOrNone) {
   hs = decide(valid_headers(), policy);
   EXPECT_EQ(hs.response.find("Sec-WebSocket-Protocol"), std::string::npos);
   // Names match exactly.
-  EXPECT_EQ(decide(with(valid_headers(), "Sec-WebSocket-Protocol", "CHAT"), policy).subprotocol, "");
+  EXPECT_EQ(decide(with(valid_headers(), "Sec-WebSocket-Protocol", "CHAT"), policy).subprotocol,
+            "");
 }
 
 // §4.2.2 /extensions/ and §9.1: we implement none, so we accept none.
@@ -305,8 +313,9 @@ TEST(CoreClientHandshake, AcceptsACorrect101) {
   r = c.check(test::accept_response_for(c.sent.key, "Sec-WebSocket-Protocol: chat\r\n"));
   ASSERT_TRUE(r.is_ok()) << r.error();
   EXPECT_EQ(r->subprotocol, "chat");
-  r = c.check("HTTP/1.1 101 OK\r\nUPGRADE: WebSocket\r\nconnection: keep-alive, upgrade\r\n"
-              "sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+  r = c.check(
+      "HTTP/1.1 101 OK\r\nUPGRADE: WebSocket\r\nconnection: keep-alive, upgrade\r\n"
+      "sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
   EXPECT_TRUE(r.is_ok()) << r.error();
 }
 
@@ -315,16 +324,23 @@ TEST(CoreClientHandshake, RejectsEveryNonConformingResponse) {
   ClientCase c;
   const std::string accept = "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n";
   const std::map<std::string, std::string> bad = {
-      {"status 200", "HTTP/1.1 200 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + accept + "\r\n"},
+      {"status 200",
+       "HTTP/1.1 200 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + accept + "\r\n"},
       {"no Upgrade", "HTTP/1.1 101 OK\r\nConnection: Upgrade\r\n" + accept + "\r\n"},
-      {"Upgrade other", "HTTP/1.1 101 OK\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n" + accept + "\r\n"},
+      {"Upgrade other",
+       "HTTP/1.1 101 OK\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n" + accept + "\r\n"},
       {"no Connection", "HTTP/1.1 101 OK\r\nUpgrade: websocket\r\n" + accept + "\r\n"},
       {"no accept", "HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"},
       {"wrong accept", test::accept_response_for("AAAAAAAAAAAAAAAAAAAAAA==")},
-      {"two accepts", "HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + accept + accept + "\r\n"},
-      {"unoffered subprotocol", test::accept_response_for(c.sent.key, "Sec-WebSocket-Protocol: soap\r\n")},
-      {"two subprotocols", test::accept_response_for(c.sent.key, "Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat\r\n")},
-      {"unoffered extension", test::accept_response_for(c.sent.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n")},
+      {"two accepts", "HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + accept +
+                          accept + "\r\n"},
+      {"unoffered subprotocol",
+       test::accept_response_for(c.sent.key, "Sec-WebSocket-Protocol: soap\r\n")},
+      {"two subprotocols",
+       test::accept_response_for(
+           c.sent.key, "Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat\r\n")},
+      {"unoffered extension",
+       test::accept_response_for(c.sent.key, "Sec-WebSocket-Extensions: permessage-deflate\r\n")},
   };
   for (const auto& [name, head] : bad) {
     const auto r = c.check(head);

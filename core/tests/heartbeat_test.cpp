@@ -1,7 +1,7 @@
 // Keep-alive with ping/pong (RFC 6455 §5.5.2-§5.5.3) and reconnection backoff; time is an input.
-#include <gtest/gtest.h>
-
 #include "wslab/heartbeat.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wslab {
 namespace {
@@ -69,7 +69,7 @@ TEST(CoreBackoff, DelayGrowsExponentiallyWithFullJitterAndACap) {
   EXPECT_EQ(b.delay(20, 0.5), Millis(15000));
   EXPECT_EQ(b.delay(5000, 0.5), Millis(15000));  // no overflow
   EXPECT_EQ(b.delay(3, 0.0), Millis(0));
-  EXPECT_EQ(b.delay(3, -1.0), Millis(0));          // bad input is clamped
+  EXPECT_EQ(b.delay(3, -1.0), Millis(0));  // bad input is clamped
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Incremental HTTP/1.1 head parsing (RFC 9112 §2-§5) for the handshake (RFC 6455 §4.1-§4.2.1).
+#include "wslab/http.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
-#include "wslab/http.hpp"
 
 namespace wslab {
 namespace {
@@ -40,7 +41,8 @@ TEST(CoreHttp, RequestHeadEndsAtBlankLineUnderEveryDelivery) {
 // RFC 9110 §5.1: field names are case-insensitive; §5.5: OWS around values is not part of them.
 TEST(CoreHttp, HeaderNamesAreCaseInsensitiveAndValuesTrimmed) {
   HttpRequest req;
-  const auto o = parse_request("GET / HTTP/1.1\r\nhOsT: \t a.b \t\r\nX-A: 1\r\nx-a: 2\r\n\r\n", req);
+  const auto o =
+      parse_request("GET / HTTP/1.1\r\nhOsT: \t a.b \t\r\nX-A: 1\r\nx-a: 2\r\n\r\n", req);
   ASSERT_EQ(o.state, ParseState::kComplete);
   EXPECT_EQ(req.headers.get("HOST"), "a.b");
   EXPECT_EQ(req.headers.all()[0].name, "hOsT");  // as sent

@@ -1,7 +1,7 @@
 // Fragment assembly (RFC 6455 §5.4) with fail-fast UTF-8 (§5.6, §8.1).
-#include <gtest/gtest.h>
-
 #include "wslab/message.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wslab {
 namespace {
@@ -19,7 +19,8 @@ std::span<const std::uint8_t> span(std::string_view s) {
 }
 
 MessageError frame(MessageAssembler& m, Opcode op, std::string_view payload, bool fin) {
-  if (auto e = m.on_frame_header(header(op, payload.size(), fin)); e != MessageError::kNone) return e;
+  if (auto e = m.on_frame_header(header(op, payload.size(), fin)); e != MessageError::kNone)
+    return e;
   return m.on_payload(span(payload), true);
 }
 
@@ -91,7 +92,8 @@ TEST(CoreMessage, BinaryIsNotUtf8Checked) {
 TEST(CoreMessage, MessageOverTheLimitFailsWith1009) {
   MessageAssembler m(MessageLimits{10});
   EXPECT_EQ(frame(m, Opcode::kBinary, "123456", false), MessageError::kNone);
-  EXPECT_EQ(m.on_frame_header(header(Opcode::kContinuation, 5, true)), MessageError::kMessageTooBig);
+  EXPECT_EQ(m.on_frame_header(header(Opcode::kContinuation, 5, true)),
+            MessageError::kMessageTooBig);
   EXPECT_EQ(close_code_for(MessageError::kMessageTooBig), 1009);
   MessageAssembler exact(MessageLimits{10});
   EXPECT_EQ(frame(exact, Opcode::kBinary, "1234567890", true), MessageError::kNone);

@@ -1,8 +1,9 @@
 // The connection lifecycle (RFC 6455 §4, §5, §7) as a sans-I/O state machine, both roles.
+#include "wslab/session.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
-#include "wslab/session.hpp"
 
 namespace wslab {
 namespace {
@@ -37,31 +38,38 @@ std::optional<std::uint16_t> close_code_in(std::string_view wire, Role writer) {
 
 // §4.2.2: frames may follow the request in the same segment; they are processed.
 TEST(CoreSession, FramesInTheSameSegmentAsTheRequestAreProcessed) {
-  for_each_delivery(test::kUpgradeRequest + client_frame(Opcode::kText, "Hello"), [](const auto& chunks) {
-    Session s(SessionConfig{});
-    s.start(Millis(0));
-    feed(s, chunks);
-    const auto events = drain_events(s);
-    ASSERT_EQ(events.size(), 2u);
-    const auto& open = std::get<event::Open>(events[0]);
-    EXPECT_EQ(open.path, "/chat");
-    EXPECT_EQ(open.request.headers.get("Host"), "server.example.com");
-    EXPECT_EQ(std::get<event::Text>(events[1]).data, "Hello");
-    EXPECT_EQ(s.state(), SessionState::kOpen);
-  });
+  for_each_delivery(test::kUpgradeRequest + client_frame(Opcode::kText, "Hello"),
+                    [](const auto& chunks) {
+                      Session s(SessionConfig{});
+                      s.start(Millis(0));
+                      feed(s, chunks);
+                      const auto events = drain_events(s);
+                      ASSERT_EQ(events.size(), 2u);
+                      const auto& open = std::get<event::Open>(events[0]);
+                      EXPECT_EQ(open.path, "/chat");
+                      EXPECT_EQ(open.request.headers.get("Host"), "server.example.com");
+                      EXPECT_EQ(std::get<event::Text>(events[1]).data, "Hello");
+                      EXPECT_EQ(s.state(), SessionState::kOpen);
+                    });
 }
 
 // §4.2.1 via the session: each refusal is sent with its status, then TCP is closed.
 TEST(CoreSession, RefusedHandshakeSendsTheStatusAndCloses) {
-  struct Case { std::string request; int status; };
+  struct Case {
+    std::string request;
+    int status;
+  };
   const std::vector<Case> cases = {
       {"POST /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", 405},
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+       405},
       {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", 426},
       {"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n", 426},
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n",
+       426},
       {"GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", 400},
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+       400},
       {"GARBAGE\r\n", 400},
       {"GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(9000, 'x') + "\r\n\r\n", 431},
   };
@@ -72,7 +80,8 @@ TEST(CoreSession, RefusedHandshakeSendsTheStatusAndCloses) {
       s.start(Millis(0));
       feed(s, chunks);
       const auto out = take_output(s);
-      EXPECT_EQ(out.rfind("HTTP/1.1 " + std::to_string(c.status) + " ", 0), 0u) << out.substr(0, 80);
+      EXPECT_EQ(out.rfind("HTTP/1.1 " + std::to_string(c.status) + " ", 0), 0u)
+          << out.substr(0, 80);
       EXPECT_TRUE(s.should_close_transport());
       EXPECT_EQ(s.state(), SessionState::kClosed);
       const auto events = drain_events(s);
@@ -106,7 +115,7 @@ TEST(CoreSession, ManualAcceptWaitsForTheApplication) {
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(std::get<event::Open>(events[0]).subprotocol, "superchat");
   EXPECT_EQ(std::get<event::Text>(events[1]).data, "early");  // frames that waited are processed
-  EXPECT_FALSE(s.accept().is_ok());  // only once
+  EXPECT_FALSE(s.accept().is_ok());                           // only once
 }
 
 TEST(CoreSession, ManualRejectSendsTheApplicationsStatus) {
@@ -159,13 +168,69 @@ TEST(CoreSession, HandshakeTimesOut) {
   EXPECT_TRUE(s.should_close_transport());
 }
 
+// §4.1: the client fails the connection when the 101 is wrong; nothing is sent back.
+TEST(CoreSession, ClientFailsOnABadHandshakeResponse) {
+  for (const std::string& response :
+       {test::accept_response_for("AAAAAAAAAAAAAAAAAAAAAA=="),
+        std::string("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"),
+        test::accept_response_for("dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol: soap\r\n"),
+        std::string("SSH-2.0-OpenSSH_9.2\r\n")}) {
+    for_each_delivery(response, [](const auto& chunks) {
+      SessionConfig cfg;
+      cfg.role = Role::kClient;
+      cfg.client.host = "h";
+      cfg.client.key = "dGhlIHNhbXBsZSBub25jZQ==";
+      Session s(cfg);
+      s.start(Millis(0));
+      take_output(s);
+      feed(s, chunks);
+      EXPECT_TRUE(s.pending_output().empty());
+      EXPECT_TRUE(s.should_close_transport());
+      const auto events = drain_events(s);
+      ASSERT_EQ(events.size(), 2u);
+      EXPECT_FALSE(std::get<event::HandshakeFailed>(events[0]).reason.empty());
+      EXPECT_TRUE(std::holds_alternative<event::Closed>(events[1]));
+    });
+  }
+}
+
+// §4.1: the server may send frames right behind its 101; the client reads them.
+TEST(CoreSession, ClientReadsFramesThatFollowThe101) {
+  for_each_delivery(test::accept_response_for("dGhlIHNhbXBsZSBub25jZQ==") +
+                        server_frame(Opcode::kText, "welcome"),
+                    [](const auto& chunks) {
+                      SessionConfig cfg;
+                      cfg.role = Role::kClient;
+                      cfg.client.host = "h";
+                      cfg.client.key = "dGhlIHNhbXBsZSBub25jZQ==";
+                      Session s(cfg);
+                      s.start(Millis(0));
+                      const auto request = take_output(s);
+                      EXPECT_EQ(request.rfind("GET / HTTP/1.1\r\n", 0), 0u);
+                      feed(s, chunks);
+                      const auto events = drain_events(s);
+                      ASSERT_EQ(events.size(), 2u);
+                      EXPECT_TRUE(std::holds_alternative<event::Open>(events[0]));
+                      EXPECT_EQ(std::get<event::Text>(events[1]).data, "welcome");
+                    });
+}
+
+// §5.1: a client fails the connection (1002) on a masked frame from the server.
+TEST(CoreSession, ClientFailsOnAMaskedServerFrame) {
+  Session s = test::open_client();
+  s.on_bytes(client_frame(Opcode::kText, "masked"), Millis(5));
+  EXPECT_EQ(close_code_in(take_output(s), Role::kClient), 1002);
+  EXPECT_TRUE(s.should_close_transport());
+}
+
 // ------------------------------------------------------------------ data
 
 // §5.6 + §5.4: text and binary, whole and fragmented, in order, under every delivery.
 TEST(CoreSession, MessagesArriveInOrderUnderEveryDelivery) {
-  const std::string wire = client_frame(Opcode::kText, "one") + client_frame(Opcode::kBinary, std::string(300, '\x02')) +
-                           client_frame(Opcode::kText, "tw", false) + client_frame(Opcode::kContinuation, "o", true) +
-                           client_frame(Opcode::kText, "") + client_frame(Opcode::kBinary, std::string(70000, 'b'));
+  const std::string wire =
+      client_frame(Opcode::kText, "one") + client_frame(Opcode::kBinary, std::string(300, '\x02')) +
+      client_frame(Opcode::kText, "tw", false) + client_frame(Opcode::kContinuation, "o", true) +
+      client_frame(Opcode::kText, "") + client_frame(Opcode::kBinary, std::string(70000, 'b'));
   for_each_delivery(wire, [](const auto& chunks) {
     Session s = test::open_server();
     feed(s, chunks);
@@ -182,7 +247,8 @@ TEST(CoreSession, MessagesArriveInOrderUnderEveryDelivery) {
 
 // §5.5.2: a Ping is answered with a Pong carrying the same payload.
 TEST(CoreSession, PingIsAnsweredWithPongOfTheSamePayload) {
-  for (const std::string& payload : {std::string(), std::string("Hello"), std::string(125, '\xfe')}) {
+  for (const std::string& payload :
+       {std::string(), std::string("Hello"), std::string(125, '\xfe')}) {
     for_each_delivery(client_frame(Opcode::kPing, payload), [&](const auto& chunks) {
       Session s = test::open_server();
       feed(s, chunks);
@@ -204,22 +270,25 @@ TEST(CoreSession, UnsolicitedPongIsNotAnswered) {
 
 // §5.4 + §5.5: control frames may sit between fragments; the Pong goes out at once.
 TEST(CoreSession, ControlFramesBetweenFragmentsAreHandledAtOnce) {
-  for_each_delivery(client_frame(Opcode::kText, "frag", false) + client_frame(Opcode::kPing, "p1") +
-                        client_frame(Opcode::kContinuation, "men", false) + client_frame(Opcode::kPing, "p2") +
-                        client_frame(Opcode::kContinuation, "ted", true),
-                    [](const auto& chunks) {
-                      Session s = test::open_server();
-                      feed(s, chunks);
-                      EXPECT_EQ(take_output(s), server_frame(Opcode::kPong, "p1") + server_frame(Opcode::kPong, "p2"));
-                      const auto events = drain_events(s);
-                      ASSERT_EQ(events.size(), 3u);
-                      EXPECT_EQ(std::get<event::Ping>(events[0]).payload, "p1");
-                      EXPECT_EQ(std::get<event::Ping>(events[1]).payload, "p2");
-                      EXPECT_EQ(std::get<event::Text>(events[2]).data, "fragmented");
-                    });
+  for_each_delivery(
+      client_frame(Opcode::kText, "frag", false) + client_frame(Opcode::kPing, "p1") +
+          client_frame(Opcode::kContinuation, "men", false) + client_frame(Opcode::kPing, "p2") +
+          client_frame(Opcode::kContinuation, "ted", true),
+      [](const auto& chunks) {
+        Session s = test::open_server();
+        feed(s, chunks);
+        EXPECT_EQ(take_output(s),
+                  server_frame(Opcode::kPong, "p1") + server_frame(Opcode::kPong, "p2"));
+        const auto events = drain_events(s);
+        ASSERT_EQ(events.size(), 3u);
+        EXPECT_EQ(std::get<event::Ping>(events[0]).payload, "p1");
+        EXPECT_EQ(std::get<event::Ping>(events[1]).payload, "p2");
+        EXPECT_EQ(std::get<event::Text>(events[2]).data, "fragmented");
+      });
   // The Pong is queued before the rest of the message has even arrived.
   Session s = test::open_server();
-  s.on_bytes(client_frame(Opcode::kText, "a", false) + client_frame(Opcode::kPing, "now"), Millis(5));
+  s.on_bytes(client_frame(Opcode::kText, "a", false) + client_frame(Opcode::kPing, "now"),
+             Millis(5));
   EXPECT_EQ(take_output(s), server_frame(Opcode::kPong, "now"));
 }
 
@@ -248,7 +317,8 @@ TEST(CoreSession, ApplicationFragmentsFollowTheContinuationRule) {
   EXPECT_FALSE(s.send_fragment(Opcode::kText, "again", false).is_ok());
   ASSERT_TRUE(s.ping("between").is_ok());  // control frames may interleave
   ASSERT_TRUE(s.send_fragment(Opcode::kContinuation, "lo", true).is_ok());
-  EXPECT_EQ(take_output(s), test::bytes({0x01, 0x03, 'H', 'e', 'l'}) + server_frame(Opcode::kPing, "between") +
+  EXPECT_EQ(take_output(s), test::bytes({0x01, 0x03, 'H', 'e', 'l'}) +
+                                server_frame(Opcode::kPing, "between") +
                                 test::bytes({0x80, 0x02, 'l', 'o'}));
   EXPECT_FALSE(s.send_text("\xff").is_ok());  // §5.6: text must be UTF-8
   EXPECT_FALSE(s.ping(std::string(126, 'p')).is_ok());
@@ -260,9 +330,18 @@ TEST(CoreSession, ApplicationFragmentsFollowTheContinuationRule) {
 TEST(CoreSession, ProtocolErrorsFailWith1002) {
   const std::vector<std::string> bad = {
       FrameBuilder().opcode(std::uint8_t{3}).mask(test::kRfcMask).build(),
-      FrameBuilder().opcode(Opcode::kText).rsv(true, false, false).mask(test::kRfcMask).payload("x").build(),
+      FrameBuilder()
+          .opcode(Opcode::kText)
+          .rsv(true, false, false)
+          .mask(test::kRfcMask)
+          .payload("x")
+          .build(),
       FrameBuilder().opcode(Opcode::kPing).fin(false).mask(test::kRfcMask).build(),
-      FrameBuilder().opcode(Opcode::kPing).mask(test::kRfcMask).payload(std::string(126, 'p')).build(),
+      FrameBuilder()
+          .opcode(Opcode::kPing)
+          .mask(test::kRfcMask)
+          .payload(std::string(126, 'p'))
+          .build(),
       encode_frame(Opcode::kText, "unmasked"),
       client_frame(Opcode::kContinuation, "stray"),
       client_frame(Opcode::kText, "a", false) + client_frame(Opcode::kText, "b"),
@@ -297,7 +376,8 @@ TEST(CoreSession, InvalidUtf8FailsWith1007WithoutWaitingForTheEnd) {
                     });
   // Inside one frame: fail before the frame's payload is complete.
   Session s = test::open_server();
-  const auto frame = client_frame(Opcode::kText, std::string("ok\xed\xa0\x80") + std::string(100, 'x'));
+  const auto frame =
+      client_frame(Opcode::kText, std::string("ok\xed\xa0\x80") + std::string(100, 'x'));
   s.on_bytes(frame.substr(0, 12), Millis(5));
   EXPECT_EQ(close_code_in(take_output(s), Role::kServer), 1007);
   // A Close with a bad UTF-8 reason, too.
@@ -337,21 +417,23 @@ TEST(CoreSession, NothingIsProcessedAfterFailing) {
 
 // §5.5.1: the Close is answered with a Close echoing the code; §7.1.1: the server then closes TCP.
 TEST(CoreSession, PeerCloseIsEchoedWithTheSameCodeThenServerClosesTcp) {
-  for (std::uint16_t code : std::initializer_list<std::uint16_t>{1000, 1001, 1003, 1007, 1011, 1012, 3000, 4999}) {
-    for_each_delivery(client_frame(Opcode::kClose, close_body(code, "bye")), [&](const auto& chunks) {
-      Session s = test::open_server();
-      feed(s, chunks);
-      EXPECT_EQ(take_output(s), server_frame(Opcode::kClose, close_body(code)));
-      EXPECT_TRUE(s.should_close_transport());
-      EXPECT_EQ(s.state(), SessionState::kClosed);
-      const auto events = drain_events(s);
-      ASSERT_EQ(events.size(), 2u);
-      EXPECT_EQ(std::get<event::CloseReceived>(events[0]).code, code);
-      EXPECT_EQ(std::get<event::CloseReceived>(events[0]).reason, "bye");
-      const auto& closed = std::get<event::Closed>(events[1]);
-      EXPECT_EQ(closed.code, code);
-      EXPECT_TRUE(closed.clean);
-    });
+  for (std::uint16_t code :
+       std::initializer_list<std::uint16_t>{1000, 1001, 1003, 1007, 1011, 1012, 3000, 4999}) {
+    for_each_delivery(client_frame(Opcode::kClose, close_body(code, "bye")),
+                      [&](const auto& chunks) {
+                        Session s = test::open_server();
+                        feed(s, chunks);
+                        EXPECT_EQ(take_output(s), server_frame(Opcode::kClose, close_body(code)));
+                        EXPECT_TRUE(s.should_close_transport());
+                        EXPECT_EQ(s.state(), SessionState::kClosed);
+                        const auto events = drain_events(s);
+                        ASSERT_EQ(events.size(), 2u);
+                        EXPECT_EQ(std::get<event::CloseReceived>(events[0]).code, code);
+                        EXPECT_EQ(std::get<event::CloseReceived>(events[0]).reason, "bye");
+                        const auto& closed = std::get<event::Closed>(events[1]);
+                        EXPECT_EQ(closed.code, code);
+                        EXPECT_TRUE(closed.clean);
+                      });
   }
 }
 
@@ -389,7 +471,8 @@ TEST(CoreSession, NothingIsSentAfterOurClose) {
 // Autobahn 7.1.5: fragment, Close, fragment -> a clean close; the rest is ignored.
 TEST(CoreSession, CloseInsideAFragmentedMessageClosesCleanly) {
   Session s = test::open_server();
-  s.on_bytes(client_frame(Opcode::kText, "frag", false) + client_frame(Opcode::kClose, close_body(1000)) +
+  s.on_bytes(client_frame(Opcode::kText, "frag", false) +
+                 client_frame(Opcode::kClose, close_body(1000)) +
                  client_frame(Opcode::kContinuation, "ment"),
              Millis(5));
   EXPECT_EQ(close_code_in(take_output(s), Role::kServer), 1000);
@@ -506,7 +589,8 @@ TEST(CoreSession, IdleSessionStaysUnderOneKiB) {
   take_output(s);
   EXPECT_LE(s.memory_footprint(), 1024u);
   s.on_bytes(client_frame(Opcode::kBinary, std::string(1 << 20, 'x')), Millis(6));
-  for (auto& e : drain_events(s)) ASSERT_TRUE(s.send_binary(std::get<event::Binary>(e).data).is_ok());
+  for (auto& e : drain_events(s))
+    ASSERT_TRUE(s.send_binary(std::get<event::Binary>(e).data).is_ok());
   take_output(s);
   EXPECT_LE(s.memory_footprint(), 1024u);
 }

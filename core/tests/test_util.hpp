@@ -20,9 +20,12 @@ enum class Delivery { kWhole, kByteByByte, kRandomChops };
 
 inline const char* delivery_name(Delivery d) {
   switch (d) {
-    case Delivery::kWhole: return "whole";
-    case Delivery::kByteByByte: return "one byte at a time";
-    case Delivery::kRandomChops: return "random chops";
+    case Delivery::kWhole:
+      return "whole";
+    case Delivery::kByteByByte:
+      return "one byte at a time";
+    case Delivery::kRandomChops:
+      return "random chops";
   }
   return "?";
 }

@@ -21,7 +21,7 @@ enum wslab_direction wslab_direction_of(packet_info *pinfo, const char **how) {
   const struct wslab_conv *c = wslab_conv_get(pinfo, FALSE);
   if (c != NULL && c->have_client) {
     if (how != NULL) {
-      *how = wmem_strdup_printf(pinfo->pool, "the handshake request in frame %u came from the client",
+      *how = wmem_strdup_printf(pinfo->pool, "client = sender of the HTTP upgrade request in frame %u",
                                 c->handshake_frame);
     }
     const gboolean from_client =
@@ -29,11 +29,15 @@ enum wslab_direction wslab_direction_of(packet_info *pinfo, const char **how) {
     return from_client ? WSLAB_DIR_CLIENT_TO_SERVER : WSLAB_DIR_SERVER_TO_CLIENT;
   }
   if (wslab_pref_server_port != 0 && pinfo->ptype == PT_TCP) {
-    if (how != NULL) *how = "no handshake seen: preference wslab6455.server_port names the server";
+    if (how != NULL) {
+      *how = wmem_strdup_printf(pinfo->pool,
+                                "no handshake captured; server = port %u (preference wslab6455.server_port)",
+                                wslab_pref_server_port);
+    }
     if (pinfo->destport == wslab_pref_server_port) return WSLAB_DIR_CLIENT_TO_SERVER;
     if (pinfo->srcport == wslab_pref_server_port) return WSLAB_DIR_SERVER_TO_CLIENT;
   }
-  if (how != NULL) *how = "no handshake seen and no server port set: masking not checked";
+  if (how != NULL) *how = "no handshake captured and no server port set: masking not checked";
   return WSLAB_DIR_UNKNOWN;
 }
 

@@ -171,9 +171,10 @@ static guint check_frame(const field_info *fi, guint index, packet_info *pinfo, 
                                  "first frame of a data message (RFC 7692 §6)",
                                  opcode_text(h.opcode))
             : wmem_strdup_printf(pinfo->pool,
-                                 "Reserved bits RSV%s%s%s set without a negotiated extension "
+                                 "Reserved bit%s%s%s%s set without a negotiated extension "
                                  "(RFC 6455 §5.2)",
-                                 (h.rsv & 4) ? "1" : "", (h.rsv & 2) ? "2" : "", (h.rsv & 1) ? "3" : "");
+                                 (h.rsv & (h.rsv - 1)) != 0 ? "s" : "", (h.rsv & 4) ? " RSV1" : "",
+                                 (h.rsv & 2) ? " RSV2" : "", (h.rsv & 1) ? " RSV3" : "");
     flag(pinfo, ti, st, &ei_rsv, "rsv", text);
     ++n;
   }

@@ -46,8 +46,8 @@ echo "tshark $*" | sed "s|$stage|<stage>|g"
 rc=0
 run_tshark "$@" >"$stage/actual.tsv" 2>"$stage/stderr" || rc=$?
 if [ "$rc" != 0 ]; then
-  echo "FAIL: tshark exited with $rc (a display filter or field the plugin defines is unknown" \
-       "when the plugin did not load):"
+  echo "FAIL: tshark exited with $rc. (Exit 1 or 2 with an unknown wslab field or filter means the"
+  echo "plugin or the Lua script did not load.) tshark said:"
   cat "$stage/stderr"
   exit 1
 fi

@@ -122,6 +122,9 @@ struct Spec {
   bool bulk = false;
   std::vector<std::string> tags;
 };
+// Cases worth 0 points are informational (they only ever report INFO) and get
+// the tag below, which calibration and reports use.
+inline constexpr const char* kInformationalTag = "informational";
 void add(Catalog& catalog, Spec spec, CaseFn run);
 
 // Common case bodies.

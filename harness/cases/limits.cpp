@@ -176,7 +176,7 @@ void add_round_trips(Catalog& cat, bool text, std::size_t size, const char* ab) 
            .lesson = limits_lesson(),
            .timeout = budget,
            .bulk = true},
-      [text, size, count, budget](CaseContext& ctx) {
+      [text, size, count, budget, kind](CaseContext& ctx) {
         std::size_t n = ctx.quick ? count / kQuickDivisor : count;
         std::string payload = payload_for(text, size);
         Exchange x(ctx, budget);

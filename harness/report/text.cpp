@@ -162,10 +162,16 @@ std::string render_text(const RunReport& report, const ReportOptions& options) {
 
   std::size_t failures = 0;
   for (const auto& o : report.outcomes) {
-    if (!o.failed()) continue;
+    if (!o.failed() || !report.preflight_error.empty()) continue;
     if (failures == 0) out += "\n" + p.bold("Failures") + "\n";
     ++failures;
     out += "\n" + render_failure(report, o, options);
+  }
+  if (totals.timeout > 0 && report.jobs > 1) {
+    out += "\n" + p.bold("tip:") + " cases ran " + std::to_string(report.jobs) +
+           " at a time on separate connections. If your server serves one connection at a "
+           "time, rerun with --jobs 1; if it is just slow (or under a debugger), try "
+           "--timeout-scale 5.\n";
   }
   if (failures > 0 && !report.server_output_tail.empty()) {
     std::string tail = report.server_output_tail;

@@ -4,6 +4,7 @@
 // The frame view is display-only and lenient: it shows what a peer sent,
 // including frames core's decoder would refuse; it never judges a case.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -28,9 +29,17 @@ class StreamTracer {
     std::size_t i = 0;
     if (mode_ == Mode::kUnknown) {
       // A stream that starts like HTTP ("GET ", "HTTP/") carries a head first.
-      bool looks_http = bytes.size() >= 4 && (bytes.substr(0, 4) == "GET " ||
-                                              bytes.substr(0, 4) == "HTTP" ||
-                                              std::isupper(static_cast<unsigned char>(bytes[0])));
+      // A stream that starts like HTTP carries a head first: a printable first
+      // line that is a status line or mentions "HTTP/" (request lines, any method
+      // spelling), or starts with a capital letter (a method).
+      std::string_view first = bytes.substr(0, std::min<std::size_t>(bytes.size(), 512));
+      first = first.substr(0, first.find('\n'));
+      bool printable = !first.empty() && std::all_of(first.begin(), first.end(), [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return (c >= 0x20 && c < 0x7f) || c == '\r' || c == '\t';
+      });
+      bool looks_http = printable && (first.find("HTTP/") != std::string_view::npos ||
+                                      std::isupper(static_cast<unsigned char>(first[0])));
       mode_ = looks_http ? Mode::kHead : Mode::kFrames;
     }
     if (mode_ == Mode::kHead) {
@@ -179,7 +188,7 @@ std::string render_wire(const std::vector<WireRecord>& records, std::size_t last
   if (first > 0) {
     out += std::string(indent) + "(" + std::to_string(first) + " earlier records not shown)\n";
   }
-  std::string pad = std::string(indent) + std::string(28, ' ');
+  std::string pad = std::string(indent) + std::string(31, ' ');
   for (std::size_t k = 0; k < records.size(); ++k) {
     const auto& r = records[k];
     bool show = k >= first;

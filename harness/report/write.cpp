@@ -104,7 +104,7 @@ Result<std::vector<std::string>> write_reports(const std::string& dir, const Run
                  "\nexpected: " + o.result.expected + "\nobserved: " + o.result.observed;
     if (!o.info.rfc_section.empty()) po.comment += "\nRFC 6455 §" + o.info.rfc_section;
     po.base_unix_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                          report.started.time_since_epoch())
+                          o.started.time_since_epoch())
                           .count();
     auto st = put("pcap/" + file_name_for(o.info.id) + ".pcapng", build_pcapng(o.wire, po));
     if (!st) return Error{st.message()};

@@ -10,8 +10,20 @@ namespace wslab::harness {
 std::string quote_bytes(std::string_view bytes, std::size_t max) {
   std::string out = "\"";
   std::size_t n = bytes.size() < max ? bytes.size() : max;
+  // Valid UTF-8 text is shown as text (a cut code point at the end is dropped).
+  std::size_t cut = n;
+  while (cut > 0 && cut < bytes.size() &&
+         (static_cast<unsigned char>(bytes[cut]) & 0xC0) == 0x80 && n - cut < 4) {
+    --cut;
+  }
+  bool utf8 = is_valid_utf8(bytes.substr(0, cut));
+  if (utf8) n = cut;
   for (std::size_t i = 0; i < n; ++i) {
     auto c = static_cast<unsigned char>(bytes[i]);
+    if (utf8 && c >= 0x80) {
+      out += static_cast<char>(c);
+      continue;
+    }
     switch (c) {
       case '\r': out += "\\r"; break;
       case '\n': out += "\\n"; break;

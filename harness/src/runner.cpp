@@ -310,6 +310,9 @@ class Runner {
       o.bytes_received = log->bytes_received();
     }
     o.duration = duration;
+    o.started = report_.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                      (case_start_[i] == Clock::time_point{} ? run_start_ : case_start_[i]) -
+                                      run_start_);
     o.score = points_for(o);
     report_.outcomes[i] = std::move(o);
     if (!done_flags_[i]) {

@@ -273,7 +273,7 @@ Status ServerProcess::launch() {
     std::smatch m;
     static const std::regex kListening(R"(listening on ws://([^/\s]+):(\d+)/?)");
     if (!std::regex_search(line, m, kListening)) {
-      if (died) return fail("the server exited before announcing its port (" + death_text() + ")");
+      if (died) return fail("the server exited before announcing its port: " + death_text());
       return fail("the server did not print \"listening on ws://HOST:PORT/\" within " +
                   std::to_string(spec_.start_timeout.count()) + " ms (first line: \"" + line + "\")");
     }
@@ -283,7 +283,7 @@ Status ServerProcess::launch() {
   }
   for (;;) {
     if (!alive()) {
-      return fail("the server exited before accepting connections (" + death_text() + ")");
+      return fail("the server exited before accepting connections: " + death_text());
     }
     if (accepts_tcp(spec_.host, port, Millis{200})) return Status::ok();
     if (Clock::now() >= deadline) {

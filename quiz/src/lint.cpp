@@ -136,6 +136,7 @@ TracingRun compile_and_run(const std::string& program, const TracingOptions& opt
     } else if (run.exit_code != 0) {
       r.run_problem = "exit status " + std::to_string(run.exit_code);
     }
+    if (!r.ran_ok && !run.err.empty()) r.run_problem += "; stderr:" + first_lines(run.err, 4);
   }
   if (!cache_file.empty() && !cc.timed_out) {
     std::error_code ec;

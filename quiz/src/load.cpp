@@ -187,12 +187,13 @@ Quiz Loader::load(const toml::table& root) {
     return quiz;
   }
   const auto* arr = qs->as_array();
+  if (arr != nullptr && arr->empty()) {
+    error(pos_of(qs->source()), "questions", "a quiz needs at least one question");
+    return quiz;
+  }
   if (arr == nullptr || !arr->is_array_of_tables()) {
     error(pos_of(qs->source()), "questions", "expected an array of tables ([[questions]])");
     return quiz;
-  }
-  if (arr->empty()) {
-    error(pos_of(qs->source()), "questions", "a quiz needs at least one question");
   }
   for (const auto& node : *arr) {
     Question q;

@@ -8,6 +8,8 @@
 // Exit status 0 when everything passes; each failure is printed as FILE:LINE: message.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -149,7 +151,8 @@ Help parse_help(const ProcessResult& r) {
   Help h;
   h.exists = r.ok();
   const std::string& text = r.out;
-  h.placeholder = text.find("(not built yet)") != std::string::npos;
+  // A placeholder subcommand's description (the first line) is "(not built yet)".
+  h.placeholder = text.rfind("(not built yet)", 0) == 0;
   std::istringstream in(text);
   std::string line;
   enum { kNone, kOptions, kSubcommands } section = kNone;
@@ -258,13 +261,103 @@ void check_command(HelpCache& helps, const WslabCommand& c) {
   std::printf("ok   %s:%d %s\n", c.file.c_str(), c.line, c.text.c_str());
 }
 
+// ---- links -----------------------------------------------------------------
+
+// mdBook's heading ids: lower case, letters/digits/'-'/'_' kept, spaces to '-'.
+std::string slug(const std::string& heading) {
+  std::string out;
+  for (char c : heading) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '_') {
+      out += static_cast<char>(std::tolower(u));
+    } else if (c == ' ') {
+      out += '-';
+    } else if (u >= 0x80) {
+      out += c;  // keep UTF-8 letters as mdBook does
+    }
+  }
+  return out;
+}
+
+std::set<std::string> heading_slugs(const std::string& markdown) {
+  std::set<std::string> out;
+  std::istringstream in(markdown);
+  std::string line;
+  bool fenced = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("```", 0) == 0 || line.rfind("~~~", 0) == 0) fenced = !fenced;
+    if (fenced || line.empty() || line[0] != '#') continue;
+    const auto text = line.find_first_not_of('#');
+    if (text == std::string::npos || line[text] != ' ') continue;
+    out.insert(slug(line.substr(text + 1)));
+  }
+  return out;
+}
+
+// Every "lesson" link of the harness's cases (`wslab conform --list --format json`)
+// must name a lesson file given here and one of its headings; every
+// {{#quiz ...}} include must name an existing quiz file.
+int check_links(const Options& opt) {
+  std::map<std::string, std::set<std::string>> slugs;  // "lessons/02-handshake.md" -> ids
+  for (const auto& file : opt.files) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    slugs["lessons/" + std::filesystem::path(file).filename().string()] = heading_slugs(text);
+    std::size_t at = 0;
+    while ((at = text.find("{{#quiz ", at)) != std::string::npos) {
+      const auto end = text.find("}}", at);
+      const std::string rel = text.substr(at + 8, end - at - 8);
+      const auto target = std::filesystem::path(file).parent_path() / rel;
+      if (!std::filesystem::exists(target)) fail(file, 0, "{{#quiz " + rel + "}}: no such file");
+      std::printf("ok   %s includes %s\n", file.c_str(), rel.c_str());
+      at = end;
+    }
+  }
+  const ProcessResult r = run_process({opt.wslab, "conform", "--list", "--format", "json"}, 60000);
+  if (!r.ok() || r.out.empty() || r.out[0] != '{') {
+    std::printf("skip: `wslab conform --list --format json` is not available in this build\n");
+    return g_failures == 0 ? 77 : 1;
+  }
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(r.out);
+  } catch (const nlohmann::json::exception& e) {
+    std::fprintf(stderr, "cannot parse the case list: %s\n", e.what());
+    return 1;
+  }
+  std::set<std::string> links;
+  for (const auto& c : doc.value("cases", nlohmann::json::array())) {
+    if (c.contains("lesson") && c["lesson"].is_string()) links.insert(c["lesson"].get<std::string>());
+  }
+  for (const auto& link : links) {
+    const auto hash = link.find('#');
+    const std::string file = link.substr(0, hash);
+    auto it = slugs.find(file);
+    if (it == slugs.end()) {
+      fail(file, 0, "a harness case links to " + link + ", but there is no such lesson");
+      continue;
+    }
+    if (hash != std::string::npos && it->second.count(link.substr(hash + 1)) == 0) {
+      fail(file, 0, "a harness case links to " + link + ", but the lesson has no such heading");
+      continue;
+    }
+    std::printf("ok   %s\n", link.c_str());
+  }
+  std::printf("%zu harness links checked, %d failed\n", links.size(), g_failures);
+  return g_failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options opt;
   CLI::App app{"Compile, run and check the code blocks of the wslab lessons"};
   app.add_option("files", opt.files, "Lesson markdown files")->required()->check(CLI::ExistingFile);
-  app.add_option("--only", opt.only, "cpp or shell")->required()->check(CLI::IsMember({"cpp", "shell"}));
+  app.add_option("--only", opt.only, "cpp, shell or links")
+      ->required()
+      ->check(CLI::IsMember({"cpp", "shell", "links"}));
   app.add_option("--wslab", opt.wslab, "The wslab binary (shell checks)");
   app.add_option("--cxx", opt.cxx, "C++ compiler");
   app.add_option("--cxxflag", opt.cxxflags, "Compiler flag (repeatable)")->allow_extra_args(false);
@@ -277,10 +370,11 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(opt.workdir, ec);
   HelpCache helps(opt.wslab);
-  if (opt.only == "shell" && opt.wslab.empty()) {
-    std::fprintf(stderr, "--wslab is required with --only shell\n");
+  if (opt.only != "cpp" && opt.wslab.empty()) {
+    std::fprintf(stderr, "--wslab is required with --only shell and --only links\n");
     return 2;
   }
+  if (opt.only == "links") return check_links(opt);
 
   int checked = 0;
   for (const auto& file : opt.files) {

@@ -49,8 +49,7 @@ struct RefClient::Impl {
 
   explicit Impl(ClientOptions o) : options(std::move(o)) {}
 
-  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
-                      std::size_t len);
+  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
   bool queue(Message::Kind kind, std::string_view payload);
   void drain_mailbox();  // service thread
   void finish(State final_state);
@@ -162,9 +161,9 @@ int RefClient::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user,
           return 0;
         case Connection::Rx::kTooBig: {
           const std::lock_guard lock(self->mutex);
-          self->close_info = CloseInfo{1009, "message too big", false};
+          self->close_request = CloseRequest{1009, "message too big"};
           self->we_closed = true;
-          return connection->close_too_big();
+          return 0;
         }
         case Connection::Rx::kComplete: {
           Message m = connection->take_message();
@@ -217,8 +216,8 @@ int RefClient::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user,
         const std::lock_guard lock(self->mutex);
         if (!self->have_peer_close) {
           if (self->we_closed && self->close_request) {
-            self->close_info = CloseInfo{self->close_request->code, self->close_request->reason,
-                                         false};
+            self->close_info =
+                CloseInfo{self->close_request->code, self->close_request->reason, false};
           } else if (!self->we_closed) {
             self->close_info = CloseInfo{kAbnormalClosure, "", false};
           }
@@ -356,8 +355,8 @@ std::optional<ReceivedMessage> RefClient::receive(std::chrono::milliseconds time
   Impl& s = *impl_;
   std::unique_lock lock(s.mutex);
   s.cv.wait_for(lock, timeout, [&s] {
-    return !s.inbox.empty() || s.state == Impl::State::kClosed ||
-           s.state == Impl::State::kFailed || s.state == Impl::State::kIdle;
+    return !s.inbox.empty() || s.state == Impl::State::kClosed || s.state == Impl::State::kFailed ||
+           s.state == Impl::State::kIdle;
   });
   if (s.inbox.empty()) return std::nullopt;
   ReceivedMessage m = std::move(s.inbox.front());
@@ -400,6 +399,8 @@ std::string RefClient::subprotocol() const {
   return impl_->selected_subprotocol;
 }
 
-std::uint64_t RefClient::pongs_received() const { return impl_->pongs.load(); }
+std::uint64_t RefClient::pongs_received() const {
+  return impl_->pongs.load();
+}
 
 }  // namespace wslab::refpeer

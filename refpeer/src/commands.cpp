@@ -99,8 +99,7 @@ int run_client(const ClientArgs& args) {
     return 1;
   }
   std::fprintf(stderr, "connected to %s%s%s\n", args.url.c_str(),
-               client.subprotocol().empty() ? "" : ", subprotocol ",
-               client.subprotocol().c_str());
+               client.subprotocol().empty() ? "" : ", subprotocol ", client.subprotocol().c_str());
 
   std::atomic<std::uint64_t> received{0};
   std::atomic<bool> done{false};
@@ -128,8 +127,8 @@ int run_client(const ClientArgs& args) {
     std::this_thread::sleep_for(milliseconds{10});
   }
   const bool closed_by_us = client.is_open();
-  std::optional<CloseInfo> info =
-      closed_by_us ? client.close(1000, "", milliseconds{2000}) : client.wait_closed(milliseconds{0});
+  std::optional<CloseInfo> info = closed_by_us ? client.close(1000, "", milliseconds{2000})
+                                               : client.wait_closed(milliseconds{0});
   done = true;
   printer.join();
   while (auto m = client.receive(milliseconds{0})) print_message(*m);
@@ -150,18 +149,22 @@ void add_refpeer_commands(CLI::App& parent, std::function<void(int)> set_exit_co
       "serve", "Run the libwebsockets echo server on 127.0.0.1 until SIGINT/SIGTERM");
   serve->add_option("--port", serve_args->port, "TCP port (0: the kernel chooses)")
       ->capture_default_str();
-  serve->add_option("--ping-interval", serve_args->ping_interval,
-                    "Seconds without a pong before the server pings (0: lws default, 300)")
+  serve
+      ->add_option("--ping-interval", serve_args->ping_interval,
+                   "Seconds without a pong before the server pings (0: lws default, 300)")
       ->capture_default_str();
-  serve->add_option("--pong-timeout", serve_args->pong_timeout,
-                    "Seconds after that ping before an unanswered peer is dropped")
+  serve
+      ->add_option("--pong-timeout", serve_args->pong_timeout,
+                   "Seconds after that ping before an unanswered peer is dropped")
       ->capture_default_str();
-  serve->add_option("--max-message", serve_args->max_message,
-                    "Largest message echoed, in bytes; larger ones get close 1009")
+  serve
+      ->add_option("--max-message", serve_args->max_message,
+                   "Largest message echoed, in bytes; larger ones get close 1009")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 31));
-  serve->add_option("--fd-limit", serve_args->fd_limit,
-                    "lws fd table size (10 000 idle connections need ~11000 and ulimit -n)")
+  serve
+      ->add_option("--fd-limit", serve_args->fd_limit,
+                   "lws fd table size (10 000 idle connections need ~11000 and ulimit -n)")
       ->capture_default_str()
       ->check(CLI::Range(16u, 1000000u));
   serve->add_flag("--close-command", serve_args->close_command,
@@ -175,11 +178,13 @@ void add_refpeer_commands(CLI::App& parent, std::function<void(int)> set_exit_co
   client->add_option("--subprotocol", client_args->subprotocol,
                      "Offer this subprotocol (comma-separated list)");
   client->add_flag("--binary", client_args->binary, "Send each line as a binary message");
-  client->add_option("--connect-timeout", client_args->connect_timeout_ms,
-                     "Milliseconds to wait for the opening handshake")
+  client
+      ->add_option("--connect-timeout", client_args->connect_timeout_ms,
+                   "Milliseconds to wait for the opening handshake")
       ->capture_default_str();
-  client->add_option("--wait", client_args->wait_ms,
-                     "At end of input, milliseconds to wait for outstanding replies")
+  client
+      ->add_option("--wait", client_args->wait_ms,
+                   "At end of input, milliseconds to wait for outstanding replies")
       ->capture_default_str();
   client->callback([client_args, set_exit_code] { set_exit_code(run_client(*client_args)); });
 }

@@ -14,6 +14,7 @@ constexpr std::size_t kPauseRxAbove = std::size_t{4} << 20;
 constexpr std::size_t kResumeRxBelow = std::size_t{1} << 20;
 // §5.5.1: a close frame's reason must fit in 125 - 2 bytes.
 constexpr std::size_t kMaxCloseReason = 123;
+constexpr std::uint16_t kMessageTooBig = 1009;  // §7.4.1
 
 lws_write_protocol write_type(Message::Kind kind) {
   switch (kind) {
@@ -58,9 +59,10 @@ void Connection::send(Message message) {
   lws_callback_on_writable(wsi_);
 }
 
-void Connection::close(std::uint16_t code, std::string_view reason) {
+void Connection::close(std::uint16_t code, std::string_view reason, Queued queued) {
   if (closing()) return;
   close_requested_ = true;
+  close_drops_queue_ = queued == Queued::kDrop;
   close_code_ = code;
   close_reason_.assign(reason.substr(0, kMaxCloseReason));
   lws_callback_on_writable(wsi_);
@@ -72,7 +74,12 @@ Connection::Rx Connection::receive(const void* data, std::size_t len, bool is_fi
     rx_ = Message(is_binary ? Message::Kind::kBinary : Message::Kind::kText, {});
     rx_open_ = true;
   }
-  if (len > max_message_ - std::min(max_message_, rx_.size())) return Rx::kTooBig;
+  if (len > max_message_ - std::min(max_message_, rx_.size())) {
+    rx_ = Message{};
+    rx_open_ = false;
+    close(kMessageTooBig, "message too big");
+    return Rx::kTooBig;
+  }
   if (len > 0) {
     const std::size_t old = rx_.buffer_.size();
     rx_.buffer_.resize(old + len);
@@ -83,26 +90,17 @@ Connection::Rx Connection::receive(const void* data, std::size_t len, bool is_fi
   return Rx::kComplete;
 }
 
-Message Connection::take_message() { return std::exchange(rx_, Message{}); }
-
-int Connection::close_too_big() {
-  static constexpr char kReason[] = "message too big";
-  lws_close_reason(wsi_, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-                   reinterpret_cast<unsigned char*>(const_cast<char*>(kReason)),
-                   sizeof(kReason) - 1);
-  close_started_ = true;
-  rx_ = Message{};
-  return -1;
+Message Connection::take_message() {
+  return std::exchange(rx_, Message{});
 }
 
 int Connection::on_writable() {
   // lws may call WRITEABLE again while it waits for the close ack; a second -1
   // would kill the socket at once (notes §2.1).
   if (close_started_) return 0;
-  if (close_requested_) {
+  if (close_requested_ && (close_drops_queue_ || out_.empty())) {
     lws_close_reason(wsi_, static_cast<lws_close_status>(close_code_),
-                     reinterpret_cast<unsigned char*>(close_reason_.data()),
-                     close_reason_.size());
+                     reinterpret_cast<unsigned char*>(close_reason_.data()), close_reason_.size());
     close_started_ = true;
     return -1;
   }
@@ -114,7 +112,7 @@ int Connection::on_writable() {
   const int written = lws_write(wsi_, message.data(), len, write_type(message.kind()));
   if (written < 0 || static_cast<std::size_t>(written) < len) return -1;
   update_rx_flow();
-  if (!out_.empty()) lws_callback_on_writable(wsi_);
+  if (!out_.empty() || close_requested_) lws_callback_on_writable(wsi_);
   return 0;
 }
 

@@ -47,9 +47,13 @@ class Connection {
   // Queue a message (one frame on the wire) and ask lws for WRITEABLE.
   void send(Message message);
   void send(Message::Kind kind, std::string_view payload) { send(Message(kind, payload)); }
-  // Close with this code and reason once the frame in flight is written.
-  // Messages still queued are dropped. Later calls are ignored.
-  void close(std::uint16_t code, std::string_view reason);
+  // What happens to queued messages when a close is requested.
+  enum class Queued : std::uint8_t { kFlush, kDrop };
+  // Close with this code and reason: after the queued messages (kFlush, e.g.
+  // echoes of messages that came before an oversized one) or at once (kDrop,
+  // e.g. shutdown or a peer that does not read). Later calls are ignored;
+  // received data is ignored from now on.
+  void close(std::uint16_t code, std::string_view reason, Queued queued = Queued::kFlush);
   // True once a close was requested or started (by us or by lws).
   [[nodiscard]] bool closing() const { return close_requested_ || close_started_; }
   // lws is closing this connection on its own (we returned -1 elsewhere).
@@ -57,13 +61,10 @@ class Connection {
 
   enum class Rx : std::uint8_t { kMore, kComplete, kTooBig };
   // Append one RECEIVE chunk. kComplete: take_message() holds the message.
-  // kTooBig: the message would exceed max_message; the caller closes with
-  // 1009 (see close_too_big()).
+  // kTooBig: the message would exceed max_message; the connection is now
+  // closing with 1009 "message too big" (after the echoes already queued).
   Rx receive(const void* data, std::size_t len, bool is_final, bool is_binary);
   Message take_message();
-  // For kTooBig, from inside the RECEIVE callback: sets the 1009 reason and
-  // returns the value the callback must return (-1).
-  int close_too_big();
 
   // The WRITEABLE callback: writes one queued frame or the pending close.
   // Returns the value the callback must return.
@@ -86,6 +87,7 @@ class Connection {
   std::size_t queued_bytes_ = 0;
   bool rx_paused_ = false;
   bool close_requested_ = false;
+  bool close_drops_queue_ = false;
   bool close_started_ = false;
   std::uint16_t close_code_ = 0;
   std::string close_reason_;

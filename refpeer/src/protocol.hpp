@@ -4,6 +4,9 @@
 // All calls happen on the lws service thread.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+
 #include "connection.hpp"
 
 namespace wslab::refpeer::detail {
@@ -11,6 +14,9 @@ namespace wslab::refpeer::detail {
 class ProtocolHandler {
  public:
   virtual ~ProtocolHandler() = default;
+  // The largest message this protocol accepts (the server's max_message
+  // still applies when smaller); bigger ones get close 1009.
+  [[nodiscard]] virtual std::size_t max_message() const { return SIZE_MAX; }
   // After the opening handshake (LWS_CALLBACK_ESTABLISHED).
   virtual void on_open(Connection& /*connection*/) {}
   // One complete (reassembled, UTF-8-checked for text) message.

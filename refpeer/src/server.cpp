@@ -24,6 +24,10 @@
 #include "echo_protocol.hpp"
 #include "lws_runtime.hpp"
 #include "protocol.hpp"
+#ifdef WSLAB_REFPEER_HAVE_ROOMS
+#include "rooms_protocol.hpp"
+#include "wslab/rooms/protocol.hpp"
+#endif
 
 namespace wslab::refpeer {
 namespace {
@@ -75,8 +79,7 @@ struct RefServer::Impl {
 
   explicit Impl(ServerOptions o) : options(std::move(o)) {}
 
-  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
-                      std::size_t len);
+  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
   void build_protocols();
   void close_all_going_away();
   void service_loop();
@@ -107,11 +110,15 @@ struct RefServer::Impl {
 // The protocol table. Entry 0 is lws's default: it serves plain HTTP and every
 // upgrade that names no subprotocol, so clients offering none get echo. A
 // client offering only unknown names is refused by lws (TCP drop, README).
-// To add wslab.rooms.v1: push another entry {"wslab.rooms.v1", handler}.
+// wslab.rooms.v1 (docs/rooms-protocol.md) is served when the rooms component
+// is built; a client must offer it by name.
 void RefServer::Impl::build_protocols() {
   entries.clear();
   entries.push_back({"", std::make_unique<detail::EchoProtocol>(options.close_command)});
   entries.push_back({"wslab.echo", std::make_unique<detail::EchoProtocol>(options.close_command)});
+#ifdef WSLAB_REFPEER_HAVE_ROOMS
+  entries.push_back({std::string(rooms::kSubprotocol), std::make_unique<detail::RoomsProtocol>()});
+#endif
 
   protocols.clear();
   for (auto& entry : entries) {
@@ -127,7 +134,9 @@ void RefServer::Impl::build_protocols() {
 }
 
 void RefServer::Impl::close_all_going_away() {
-  for (Connection* c : connections) c->close(kGoingAway, kShutdownReason);
+  for (Connection* c : connections) {
+    c->close(kGoingAway, kShutdownReason, Connection::Queued::kDrop);
+  }
 }
 
 void RefServer::Impl::service_loop() {
@@ -147,7 +156,7 @@ int RefServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user,
   switch (reason) {
     case LWS_CALLBACK_ESTABLISHED: {
       if (self == nullptr || session == nullptr || handler == nullptr) return -1;
-      auto* c = new Connection(wsi, self->options.max_message);
+      auto* c = new Connection(wsi, std::min(self->options.max_message, handler->max_message()));
       session->connection = c;
       self->connections.insert(c);
       self->accepted.fetch_add(1);
@@ -156,7 +165,7 @@ int RefServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user,
         ++self->open_count;
       }
       handler->on_open(*c);
-      if (self->stopping.load()) c->close(kGoingAway, kShutdownReason);
+      if (self->stopping.load()) c->close(kGoingAway, kShutdownReason, Connection::Queued::kDrop);
       return 0;
     }
     case LWS_CALLBACK_RECEIVE: {
@@ -167,7 +176,7 @@ int RefServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user,
           return 0;
         case Connection::Rx::kTooBig:
           self->too_big.fetch_add(1);
-          return connection->close_too_big();
+          return 0;
         case Connection::Rx::kComplete:
           self->messages.fetch_add(1);
           handler->on_message(*connection, connection->take_message());
@@ -214,7 +223,9 @@ int RefServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user,
 
 RefServer::RefServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
-RefServer::~RefServer() { stop(); }
+RefServer::~RefServer() {
+  stop();
+}
 
 bool RefServer::start(std::string* error) {
   auto fail = [error](std::string why) {
@@ -291,9 +302,13 @@ void RefServer::stop(std::chrono::milliseconds grace) {
   s.bound_port = 0;
 }
 
-bool RefServer::running() const { return impl_->context != nullptr; }
+bool RefServer::running() const {
+  return impl_->context != nullptr;
+}
 
-std::uint16_t RefServer::port() const { return impl_->bound_port; }
+std::uint16_t RefServer::port() const {
+  return impl_->bound_port;
+}
 
 std::string RefServer::url(std::string_view path) const {
   std::string u = "ws://127.0.0.1:" + std::to_string(impl_->bound_port);
@@ -315,6 +330,8 @@ ServerStats RefServer::stats() const {
   return st;
 }
 
-const ServerOptions& RefServer::options() const { return impl_->options; }
+const ServerOptions& RefServer::options() const {
+  return impl_->options;
+}
 
 }  // namespace wslab::refpeer

@@ -1,7 +1,8 @@
 // RefClient against the in-process RefServer (RFC 6455 §4.1, §5, §7).
-#include <gtest/gtest.h>
+#include "wslab/refpeer/client.hpp"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,7 +11,6 @@
 #include <string>
 #include <thread>
 
-#include "wslab/refpeer/client.hpp"
 #include "wslab/refpeer/server.hpp"
 
 namespace wslab::refpeer {
@@ -121,6 +121,20 @@ TEST_F(RefpeerClient, PingGetsPong) {
   }
   EXPECT_EQ(client.pongs_received(), 1u);
   EXPECT_FALSE(client.send_ping(std::string(126, 'x')));  // §5.5: ≤ 125 bytes
+}
+
+// The client's own limit: a reply over max_message makes it close with 1009.
+TEST_F(RefpeerClient, OversizedReplyCloses1009) {
+  ClientOptions options;
+  options.max_message = 10;
+  RefClient client(options);
+  connect(client);
+  ASSERT_TRUE(client.send_text(std::string(20, 'x')));
+  const auto info = client.wait_closed(3s);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->code, 1009);
+  EXPECT_FALSE(info->closed_by_peer);
+  EXPECT_FALSE(client.receive(0ms).has_value());
 }
 
 TEST_F(RefpeerClient, ReceiveTimesOutWhenNothingArrives) {

@@ -52,11 +52,23 @@ TEST(RefpeerHandshake, SelectsOfferedEchoSubprotocol) {
   ASSERT_TRUE(server.start());
   RawClient raw;
   ASSERT_TRUE(raw.connect(server.port()));
-  ASSERT_TRUE(raw.send(test::upgrade_request(server.port(),
-                                             "Sec-WebSocket-Protocol: foo, wslab.echo\r\n")));
+  ASSERT_TRUE(raw.send(
+      test::upgrade_request(server.port(), "Sec-WebSocket-Protocol: foo, wslab.echo\r\n")));
   const std::string head = raw.read_head();
   ASSERT_EQ(test::status_code(head), 101) << head;
   EXPECT_EQ(test::header_value(head, "Sec-WebSocket-Protocol"), "wslab.echo");
+}
+
+// A GET without Upgrade is plain HTTP (§4.2.1 does not apply): entry 0 of the
+// protocol table answers it through lws's HTTP dummy handler with 404.
+TEST(RefpeerHandshake, PlainGetIsNotUpgraded) {
+  RefServer server;
+  ASSERT_TRUE(server.start());
+  RawClient raw;
+  ASSERT_TRUE(raw.connect(server.port()));
+  ASSERT_TRUE(raw.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  const std::string head = raw.read_head();
+  EXPECT_EQ(test::status_code(head), 404) << head;
 }
 
 // No extension is configured, so an offer of permessage-deflate is answered

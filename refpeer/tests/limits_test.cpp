@@ -53,6 +53,16 @@ TEST_F(RefpeerLimits, FragmentedMessageOverMaxCloses1009) {
   expect_close_1009();
 }
 
+// Echoes owed for earlier messages still go out before the 1009 close
+// (§7.1.2: no data after the close frame, but data before it is fine).
+TEST_F(RefpeerLimits, EarlierEchoesPrecedeThe1009Close) {
+  ASSERT_TRUE(raw_.send(encode_frame(kText, "ok") + encode_frame(kBinary, std::string(1001, 'b'))));
+  const auto echo = raw_.read_frame();
+  ASSERT_TRUE(echo.has_value());
+  EXPECT_EQ(echo->payload, "ok");
+  expect_close_1009();
+}
+
 TEST_F(RefpeerLimits, ClientSeesMessageTooBig) {
   RefClient client;
   ASSERT_TRUE(client.connect(server_.url()));

@@ -66,7 +66,9 @@ std::string close_body(std::uint16_t code, std::string_view reason) {
   return b;
 }
 
-RawClient::~RawClient() { close(); }
+RawClient::~RawClient() {
+  close();
+}
 
 void RawClient::close() {
   if (fd_ >= 0) ::close(fd_);

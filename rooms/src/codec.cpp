@@ -123,10 +123,9 @@ class Members {
     if (it == o_.end()) return std::nullopt;
     if (!it->is_number_unsigned() ||
         it->get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxSafeInteger)) {
-      fail(ErrorCode::kBadMessage, "\"" + std::string(key) +
-                                       "\" must be an integer from 0 to 2^53-1, not " +
-                                       (it->is_number_unsigned() ? std::string("a bigger one")
-                                                                 : json_type_name(*it)));
+      fail(ErrorCode::kBadMessage,
+           "\"" + std::string(key) + "\" must be an integer from 0 to 2^53-1, not " +
+               (it->is_number_unsigned() ? std::string("a bigger one") : json_type_name(*it)));
       return std::nullopt;
     }
     return it->get<std::uint64_t>();
@@ -346,8 +345,8 @@ ServerEvent decode_server(const json& j) {
   if (type == "left") return event::Left{j.at("room").get<std::string>(), ref_from(j)};
   if (type == "message") {
     return event::Message{j.at("room").get<std::string>(), j.at("seq").get<std::uint64_t>(),
-                          j.at("from").get<std::string>(),  j.at("text").get<std::string>(),
-                          j.value("ts", std::int64_t{0}),   j.value("history", false)};
+                          j.at("from").get<std::string>(), j.at("text").get<std::string>(),
+                          j.value("ts", std::int64_t{0}),  j.value("history", false)};
   }
   if (type == "presence") {
     event::Presence e;
@@ -357,7 +356,7 @@ ServerEvent decode_server(const json& j) {
     if (action != "join" && action != "leave") throw std::invalid_argument("bad action " + action);
     e.action = action == "join" ? event::PresenceAction::kJoin : event::PresenceAction::kLeave;
     e.reason = j.value("reason", std::string("left")) == "left" ? event::LeaveReason::kLeft
-                                                                 : event::LeaveReason::kDisconnected;
+                                                                : event::LeaveReason::kDisconnected;
     return e;
   }
   if (type == "private") {
@@ -395,7 +394,9 @@ std::string strip_exception_id(std::string_view what) {
 
 }  // namespace
 
-std::string_view type_name(MessageType t) { return kTypeNames.at(static_cast<std::size_t>(t)); }
+std::string_view type_name(MessageType t) {
+  return kTypeNames.at(static_cast<std::size_t>(t));
+}
 
 std::size_t json_depth(std::string_view text) {
   std::size_t depth = 0;
@@ -532,7 +533,9 @@ std::variant<ClientMessage, event::Error> parse_client_message(std::string_view 
   return decode_body(std::get<Envelope>(envelope), limits);
 }
 
-std::string encode(const ServerEvent& event) { return dump(std::visit(EventEncoder{}, event)); }
+std::string encode(const ServerEvent& event) {
+  return dump(std::visit(EventEncoder{}, event));
+}
 
 std::string encode_client(const ClientMessage& message) {
   ojson j = std::visit(ClientEncoder{}, message.body);

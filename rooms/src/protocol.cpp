@@ -1,19 +1,22 @@
 // Error code names (docs/rooms-protocol.md §8) and name syntax (§3).
+#include "wslab/rooms/protocol.hpp"
+
 #include <array>
 
 #include "wslab/rooms/names.hpp"
-#include "wslab/rooms/protocol.hpp"
 
 namespace wslab::rooms {
 namespace {
 constexpr std::array<std::string_view, 13> kCodeNames = {
-    "bad_json",   "bad_message", "unknown_type",   "hello_required", "duplicate_hello",
-    "bad_name",   "bad_room",    "too_long",       "not_member",     "too_many_rooms",
+    "bad_json",    "bad_message",  "unknown_type", "hello_required", "duplicate_hello",
+    "bad_name",    "bad_room",     "too_long",     "not_member",     "too_many_rooms",
     "server_full", "no_such_user", "rate_limited",
 };
 }  // namespace
 
-std::string_view code_name(ErrorCode code) { return kCodeNames.at(static_cast<std::size_t>(code)); }
+std::string_view code_name(ErrorCode code) {
+  return kCodeNames.at(static_cast<std::size_t>(code));
+}
 
 std::optional<ErrorCode> parse_code_name(std::string_view name) {
   for (std::size_t i = 0; i < kCodeNames.size(); ++i) {

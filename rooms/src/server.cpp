@@ -11,7 +11,9 @@ std::shared_ptr<const std::string> encoded(const ServerEvent& event) {
   return std::make_shared<const std::string>(encode(event));
 }
 
-std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quote(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 constexpr Millis kRateErrorInterval{1000};  // §9: at most one rate_limited error per second
 
@@ -31,7 +33,9 @@ Server::Connection& Server::connection(ConnId conn, Millis now) {
   return it->second;
 }
 
-void Server::on_open(ConnId conn, Millis now) { connection(conn, now); }
+void Server::on_open(ConnId conn, Millis now) {
+  connection(conn, now);
+}
 
 const std::string& Server::name(ConnId conn) const {
   static const std::string kNobody;
@@ -62,13 +66,13 @@ void Server::on_text(ConnId conn, std::string_view text, const Now& now, Deliver
   if (!c.bucket.take(now.monotonic)) {
     if (!c.last_rate_error || now.monotonic - *c.last_rate_error >= kRateErrorInterval) {
       c.last_rate_error = now.monotonic;
-      out.push_back({conn, encoded(event::Error{
-                               ErrorCode::kRateLimited,
-                               "more than " + std::to_string(limits_.rate_per_second) +
-                                   " messages per second (burst " +
-                                   std::to_string(limits_.rate_burst) +
-                                   "); messages are dropped until the rate falls",
-                               std::nullopt, std::nullopt})});
+      out.push_back(
+          {conn, encoded(event::Error{ErrorCode::kRateLimited,
+                                      "more than " + std::to_string(limits_.rate_per_second) +
+                                          " messages per second (burst " +
+                                          std::to_string(limits_.rate_burst) +
+                                          "); messages are dropped until the rate falls",
+                                      std::nullopt, std::nullopt})});
     }
     return;
   }
@@ -176,10 +180,10 @@ void Server::leave(ConnId conn, const client::Leave& m, const std::optional<Ref>
     return;
   }
   out.push_back({conn, encoded(event::Left{m.room, ref})});
-  fan_out(m.room,
-          event::Presence{m.room, name(conn), event::PresenceAction::kLeave,
-                          event::LeaveReason::kLeft},
-          out);
+  fan_out(
+      m.room,
+      event::Presence{m.room, name(conn), event::PresenceAction::kLeave, event::LeaveReason::kLeft},
+      out);
 }
 
 void Server::say(ConnId conn, const client::Say& m, const std::optional<Ref>& ref, const Now& now,
@@ -200,8 +204,8 @@ void Server::send_private(ConnId conn, const client::Private& m, const std::opti
                           const Now& now, Deliveries& out) {
   const auto target = registry_->find_user(m.to);
   if (!target) {
-    fail(conn, ErrorCode::kNoSuchUser, "no user named " + quote(m.to) + " is connected",
-         "private", ref, out);
+    fail(conn, ErrorCode::kNoSuchUser, "no user named " + quote(m.to) + " is connected", "private",
+         ref, out);
     return;
   }
   auto text = encoded(event::Private{name(conn), m.to, m.text, now.unix_ms});

@@ -1,7 +1,7 @@
 // docs/rooms-protocol.md §1: the token on connect and the required subprotocol.
-#include <gtest/gtest.h>
-
 #include "wslab/rooms/auth.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wslab::rooms {
 namespace {

@@ -10,13 +10,21 @@ namespace {
 
 using json = nlohmann::json;
 
-json as_json(const ServerEvent& e) { return json::parse(encode(e)); }
+json as_json(const ServerEvent& e) {
+  return json::parse(encode(e));
+}
 
 // §5: every event starts with its type (readable in frame logs and Wireshark).
 TEST(RoomsCodec, EncodedEventsStartWithType) {
-  const std::vector<ServerEvent> events = {
-      event::Welcome{"a", {}, {}}, event::Joined{}, event::Left{}, event::Message{},
-      event::Presence{}, event::Private{}, event::Typing{}, event::Pong{}, event::Error{}};
+  const std::vector<ServerEvent> events = {event::Welcome{"a", {}, {}},
+                                           event::Joined{},
+                                           event::Left{},
+                                           event::Message{},
+                                           event::Presence{},
+                                           event::Private{},
+                                           event::Typing{},
+                                           event::Pong{},
+                                           event::Error{}};
   for (const auto& e : events) {
     const auto text = encode(e);
     EXPECT_EQ(text.rfind("{\"type\":\"", 0), 0u) << text;
@@ -48,7 +56,8 @@ TEST(RoomsCodec, JoinedHasAllItsMembers) {
 TEST(RoomsCodec, MessageHistoryFlagOnlyWhenReplayed) {
   auto live = as_json(event::Message{"r", 1, "a", "t", 5, false});
   EXPECT_FALSE(live.contains("history"));
-  EXPECT_EQ(live, json::parse(R"({"type":"message","room":"r","seq":1,"from":"a","text":"t","ts":5})"));
+  EXPECT_EQ(live,
+            json::parse(R"({"type":"message","room":"r","seq":1,"from":"a","text":"t","ts":5})"));
   EXPECT_EQ(as_json(event::Message{"r", 1, "a", "t", 5, true})["history"], true);
 }
 
@@ -76,12 +85,18 @@ TEST(RoomsCodec, OptionalMembersAreOmittedNotNull) {
 // §5.9: every error code has its documented name.
 TEST(RoomsCodec, ErrorCodesHaveTheirNames) {
   const std::vector<std::pair<ErrorCode, std::string>> names = {
-      {ErrorCode::kBadJson, "bad_json"},           {ErrorCode::kBadMessage, "bad_message"},
-      {ErrorCode::kUnknownType, "unknown_type"},   {ErrorCode::kHelloRequired, "hello_required"},
-      {ErrorCode::kDuplicateHello, "duplicate_hello"}, {ErrorCode::kBadName, "bad_name"},
-      {ErrorCode::kBadRoom, "bad_room"},           {ErrorCode::kTooLong, "too_long"},
-      {ErrorCode::kNotMember, "not_member"},       {ErrorCode::kTooManyRooms, "too_many_rooms"},
-      {ErrorCode::kServerFull, "server_full"},     {ErrorCode::kNoSuchUser, "no_such_user"},
+      {ErrorCode::kBadJson, "bad_json"},
+      {ErrorCode::kBadMessage, "bad_message"},
+      {ErrorCode::kUnknownType, "unknown_type"},
+      {ErrorCode::kHelloRequired, "hello_required"},
+      {ErrorCode::kDuplicateHello, "duplicate_hello"},
+      {ErrorCode::kBadName, "bad_name"},
+      {ErrorCode::kBadRoom, "bad_room"},
+      {ErrorCode::kTooLong, "too_long"},
+      {ErrorCode::kNotMember, "not_member"},
+      {ErrorCode::kTooManyRooms, "too_many_rooms"},
+      {ErrorCode::kServerFull, "server_full"},
+      {ErrorCode::kNoSuchUser, "no_such_user"},
       {ErrorCode::kRateLimited, "rate_limited"}};
   for (const auto& [code, name] : names) {
     EXPECT_EQ(code_name(code), name);

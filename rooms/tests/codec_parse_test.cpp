@@ -100,10 +100,12 @@ TEST(RoomsCodec, RefStringOrIntegerIsKept) {
 
 // §2: any other ref is bad_message, and that error carries no ref.
 TEST(RoomsCodec, BadRefIsBadMessageWithoutRef) {
-  const std::vector<std::string> bad = {
-      R"({"type":"ping","ref":1.5})", R"({"type":"ping","ref":[1]})", R"({"type":"ping","ref":null})",
-      R"({"type":"ping","ref":9007199254740992})", R"({"type":"ping","ref":-9007199254740992})",
-      R"({"type":"ping","ref":")" + std::string(65, 'r') + "\"}"};
+  const std::vector<std::string> bad = {R"({"type":"ping","ref":1.5})",
+                                        R"({"type":"ping","ref":[1]})",
+                                        R"({"type":"ping","ref":null})",
+                                        R"({"type":"ping","ref":9007199254740992})",
+                                        R"({"type":"ping","ref":-9007199254740992})",
+                                        R"({"type":"ping","ref":")" + std::string(65, 'r') + "\"}"};
   for (const auto& text : bad) {
     auto e = error_of(text);
     ASSERT_TRUE(e) << text;
@@ -147,8 +149,7 @@ TEST(RoomsCodec, BadRoomNameIsBadRoom) {
 // §4.2: since is an integer from 0 to 2^53-1.
 TEST(RoomsCodec, SinceIsANonNegativeSafeInteger) {
   EXPECT_EQ(std::get<client::Join>(ok(R"({"type":"join","room":"a","since":0})").body).since, 0u);
-  EXPECT_EQ(std::get<client::Join>(ok(R"({"type":"join","room":"a","since":41})").body).since,
-            41u);
+  EXPECT_EQ(std::get<client::Join>(ok(R"({"type":"join","room":"a","since":41})").body).since, 41u);
   for (auto since : {"-1", "1.5", "\"3\"", "null", "9007199254740992", "1e3"}) {
     EXPECT_EQ(code_of(std::string(R"({"type":"join","room":"a","since":)") + since + "}"),
               ErrorCode::kBadMessage)
@@ -194,8 +195,8 @@ TEST(RoomsCodec, PrivateNeedsToAndText) {
 
 // §4.6: typing's active is a boolean.
 TEST(RoomsCodec, TypingActiveIsABoolean) {
-  EXPECT_TRUE(std::get<client::Typing>(ok(R"({"type":"typing","room":"a","active":true})").body)
-                  .active);
+  EXPECT_TRUE(
+      std::get<client::Typing>(ok(R"({"type":"typing","room":"a","active":true})").body).active);
   EXPECT_EQ(code_of(R"({"type":"typing","room":"a"})"), ErrorCode::kBadMessage);
   EXPECT_EQ(code_of(R"({"type":"typing","room":"a","active":1})"), ErrorCode::kBadMessage);
   EXPECT_EQ(code_of(R"({"type":"typing","room":"a","active":"true"})"), ErrorCode::kBadMessage);
@@ -236,7 +237,9 @@ TEST(RoomsCodec, ArbitraryBytesNeverThrow) {
     const std::size_t len = x % 40;
     for (std::size_t i = 0; i < len; ++i) {
       x = x * 1103515245u + 12345u;
-      const char alphabet[] = "{}[]\":,\\ tf0-1e.u\xff" "abtypeinghlosajr";
+      const char alphabet[] =
+          "{}[]\":,\\ tf0-1e.u\xff"
+          "abtypeinghlosajr";
       s += alphabet[(x >> 16) % (sizeof(alphabet) - 1)];
     }
     EXPECT_NO_THROW((void)parse_client_message(s, kLimits)) << s;

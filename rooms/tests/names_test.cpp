@@ -1,7 +1,7 @@
 // docs/rooms-protocol.md §3: user and room names.
-#include <gtest/gtest.h>
-
 #include "wslab/rooms/names.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wslab::rooms {
 namespace {
@@ -13,7 +13,9 @@ TEST(RoomsNames, LettersDigitsUnderscoreDashDotAreAllowed) {
 }
 
 // §3: at least one character.
-TEST(RoomsNames, EmptyNameIsRefused) { EXPECT_FALSE(is_valid_name("", 32)); }
+TEST(RoomsNames, EmptyNameIsRefused) {
+  EXPECT_FALSE(is_valid_name("", 32));
+}
 
 // §3: at most 32 (users) / 64 (rooms) characters.
 TEST(RoomsNames, LongerThanTheLimitIsRefused) {

@@ -1,7 +1,7 @@
 // docs/rooms-protocol.md §9: the per-connection message rate (token bucket).
-#include <gtest/gtest.h>
-
 #include "wslab/rooms/rate_limit.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wslab::rooms {
 namespace {

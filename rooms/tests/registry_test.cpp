@@ -140,8 +140,8 @@ TEST(RoomsRegistry, SinceOlderThanTheRingIsTruncated) {
   r.add_user(1, "a");
   r.join(1, "r", std::nullopt);
   for (int i = 0; i < 10; ++i) r.append("r", "a", "x", i);  // keeps 6..10
-  EXPECT_TRUE(r.join(1, "r", 4).truncated);                // 5 is gone
-  EXPECT_FALSE(r.join(1, "r", 5).truncated);               // 6.. all kept
+  EXPECT_TRUE(r.join(1, "r", 4).truncated);                 // 5 is gone
+  EXPECT_FALSE(r.join(1, "r", 5).truncated);                // 6.. all kept
   EXPECT_EQ(seqs(r.join(1, "r", 4).history), (std::vector<std::uint64_t>{6, 7, 8, 9, 10}));
 }
 

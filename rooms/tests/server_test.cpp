@@ -319,8 +319,7 @@ TEST(RoomsServer, TypingGoesToTheOtherMembersOnly) {
   f.join(2, "r");
   f.forget_all();
   f.send(1, R"({"type":"typing","room":"r","active":true})");
-  EXPECT_EQ(f.one(2),
-            json::parse(R"({"type":"typing","room":"r","from":"alice","active":true})"));
+  EXPECT_EQ(f.one(2), json::parse(R"({"type":"typing","room":"r","from":"alice","active":true})"));
   EXPECT_TRUE(f.take(1).empty());
 }
 
@@ -434,7 +433,7 @@ TEST(RoomsServer, HundredClientsHundredMessagesNothingLost) {
   }
   out.clear();
   std::vector<std::shared_ptr<const std::string>> keep;  // keeps the texts (and addresses) alive
-  std::vector<const std::string*> said;  // each say's one shared text, in order
+  std::vector<const std::string*> said;                  // each say's one shared text, in order
   std::map<ConnId, std::vector<const std::string*>> received;
   for (int i = 0; i < 100; ++i) {
     for (ConnId c = 1; c <= kClients; ++c) {

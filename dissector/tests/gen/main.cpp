@@ -1,6 +1,7 @@
 // wslab_dissector_captures: writes the dissector's test captures, deterministically.
-//   rooms-session.pcapng       two clients talking wslab.rooms.v1 (docs/rooms-protocol.md §10),
-//                              with bad JSON, a missing type, an unknown type and other mistakes
+//   rooms-session.pcapng       clients talking wslab.rooms.v1 (docs/rooms-protocol.md §10), with
+//                              bad JSON, a missing type, an unknown type and other mistakes; the
+//                              third connection's handshake is missing (a capture started late)
 //   rfc6455-violations.pcapng  one frame per RFC 6455 rule broken, each with a packet comment;
 //                              stream 0 has the opening handshake, stream 1 starts mid-connection
 // Handshakes come from core's handshake code and frames from core's FrameBuilder.
@@ -122,10 +123,8 @@ bool write_rooms_session(const std::string& path) {
   // A message in two fragments (RFC 6455 §5.4); the final fragment is not empty, which Wireshark
   // 4.0 needs to reassemble it. The client's "from" is ignored by the server (§3).
   const std::string say = R"({"type":"say","room":"lobby","text":"I am alice","from":"alice"})";
-  c2.send(Side::kClient, c2.client_frame(Opcode::kText, say.substr(0, 20), false),
-          "a fragmented message: first fragment");
-  c2.send(Side::kClient, c2.client_frame(Opcode::kContinuation, say.substr(20), true),
-          "a fragmented message: final fragment");
+  c2.send(Side::kClient, c2.client_frame(Opcode::kText, say.substr(0, 20), false));
+  c2.send(Side::kClient, c2.client_frame(Opcode::kContinuation, say.substr(20), true));
   const std::string m1 =
       R"({"type":"message","room":"lobby","seq":1,"from":"alice-2","text":"I am alice","ts":1732320000123})";
   c1.server_says(m1);
@@ -134,7 +133,7 @@ bool write_rooms_session(const std::string& path) {
   // One frame cut across two TCP segments (Wireshark reassembles it).
   c1.send(Side::kClient,
           c1.client_frame(Opcode::kText, R"({"type":"say","room":"lobby","text":"no, you are alice-2"})"),
-          "one WebSocket frame in two TCP segments", {9});
+          {}, {9});
   const std::string m2 =
       R"({"type":"message","room":"lobby","seq":2,"from":"alice","text":"no, you are alice-2","ts":1732320000456})";
   c1.server_says(m2);
@@ -153,36 +152,52 @@ bool write_rooms_session(const std::string& path) {
       R"({"type":"error","code":"not_member","message":"you are not in room \"kitchen\"","request":"say","ref":5})");
 
   // Mistakes the dissector flags (and the server answers with errors).
-  c1.client_says(R"({"type":"shout"})", "unknown type");
+  c1.client_says(R"({"type":"shout"})");  // an unknown type
   c1.server_says(
       R"({"type":"error","code":"unknown_type","message":"unknown message type \"shout\"","request":"shout"})");
-  c1.client_says(R"({not json)", "bad JSON");
+  c1.client_says(R"({not json)");  // bad JSON
   c1.server_says(R"({"type":"error","code":"bad_json","message":"not valid JSON: ..."})");
-  c1.client_says(R"({"room":"lobby","text":"where is my type?"})", "missing type");
+  c1.client_says(R"({"room":"lobby","text":"where is my type?"})");  // no type
   c1.server_says(R"({"type":"error","code":"bad_message","message":"missing \"type\""})");
-  c1.client_says(R"({"type":"say","room":"lobby","text":"trailing comma",})", "bad JSON jsmn accepts");
+  // Bad JSON that jsmn alone would accept.
+  c1.client_says(R"({"type":"say","room":"lobby","text":"trailing comma",})");
   c1.server_says(R"({"type":"error","code":"bad_json","message":"not valid JSON: ..."})");
-  c1.client_says(R"(["say","lobby"])", "JSON but not an object");
+  c1.client_says(R"(["say","lobby"])");  // JSON, but not an object
   c1.server_says(R"({"type":"error","code":"bad_json","message":"not an object"})");
-  c1.client_says(R"({"type":"say","room":"lobby"})", "missing required member");
+  c1.client_says(R"({"type":"say","room":"lobby"})");  // a required member missing
   c1.server_says(R"({"type":"error","code":"bad_message","message":"missing \"text\""})");
-  c1.client_says(R"({"type":"join","room":"lobby","since":"yesterday"})", "member of the wrong type");
+  // A member of the wrong JSON type.
+  c1.client_says(R"({"type":"join","room":"lobby","since":"yesterday"})");
   c1.server_says(R"({"type":"error","code":"bad_message","message":"\"since\" must be an integer"})");
-  c1.client_says(R"({"type":"welcome","name":"mallory"})", "a server event sent by a client");
+  c1.client_says(R"({"type":"welcome","name":"mallory"})");  // a server event from a client
   c1.server_says(R"({"type":"error","code":"unknown_type","message":"unknown message type \"welcome\""})");
 
   // Application ping (§4.7) and, in the same TCP segment as its pong, a WebSocket Ping (§5.5.2).
   c1.client_says(R"({"type":"ping","ref":9})");
   c1.send(Side::kServer,
           WsConnection::server_frame(Opcode::kText, R"({"type":"pong","ref":9})") +
-              WsConnection::server_frame(Opcode::kPing, "hb-1"),
-          "two WebSocket frames in one TCP segment");
+              WsConnection::server_frame(Opcode::kPing, "hb-1"));
   c1.send(Side::kClient, c1.client_frame(Opcode::kPong, "hb-1"));
 
   c2.client_says(R"({"type":"leave","room":"lobby","ref":"x"})");
   c2.server_says(R"({"type":"left","room":"lobby","ref":"x"})");
   c1.server_says(R"({"type":"presence","room":"lobby","name":"alice-2","action":"leave","reason":"left"})");
   c2.close_normally();
+
+  // §10.3: carol reconnects and asks for what she missed. This connection's handshake is not in
+  // the capture (capture started late): Wireshark needs --enable-heuristic websocket_tcp (or
+  // Decode As) to see WebSocket, and then our "ws" heuristic recognises the rooms messages.
+  WsConnection c3(out, clock, 50003, 8765, 3);
+  c3.open_without_handshake();
+  c3.client_says(R"({"type":"hello","name":"carol"})");
+  c3.server_says(welcome("carol", ""));
+  c3.client_says(R"({"type":"join","room":"lobby","since":1})");
+  c3.server_says(
+      R"({"type":"joined","room":"lobby","seq":2,"members":["alice","carol"],"history":1,"truncated":false,"reset":false})");
+  c3.server_says(
+      R"({"type":"message","room":"lobby","seq":2,"from":"alice","text":"no, you are alice-2","ts":1732320000456,"history":true})");
+  c1.server_says(R"({"type":"presence","room":"lobby","name":"carol","action":"join"})");
+  c3.close_normally();
   c1.close_normally();
   return out.ok();
 }

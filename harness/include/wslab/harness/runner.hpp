@@ -26,6 +26,7 @@ struct CaseOutcome {
   std::size_t bytes_sent = 0;
   std::size_t bytes_received = 0;
   std::chrono::microseconds duration{0};
+  std::chrono::system_clock::time_point started{};  // wall clock at the case's start
   int score = 0;  // points earned
   [[nodiscard]] bool failed() const;  // FAIL, TIMEOUT or ERROR
 };

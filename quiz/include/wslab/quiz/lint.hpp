@@ -19,7 +19,10 @@ namespace wslab::quiz {
 
 struct TracingOptions {
   std::string cxx = "g++";
-  std::vector<std::string> flags = {"-std=c++20", "-O0", "-w"};
+  // Sanitizers: a teaching program with undefined behaviour must not pass
+  // because it happened to print the expected text.
+  std::vector<std::string> flags = {"-std=c++20", "-O0", "-w", "-fsanitize=address,undefined",
+                                    "-fno-sanitize-recover=all"};
   std::vector<std::string> link_flags;  // after the source file (libraries)
   std::string cache_dir;  // empty: no cache; else results keyed by SHA-1 of compiler+flags+program
   int compile_timeout_ms = 60000;

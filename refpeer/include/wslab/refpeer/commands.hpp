@@ -2,9 +2,8 @@
 // by `wslab refpeer ...` and the stand-alone `wslab-refpeer` binary.
 #pragma once
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace wslab::refpeer {
 

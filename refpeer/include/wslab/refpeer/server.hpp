@@ -49,8 +49,8 @@ struct ServerStats {
   std::uint64_t connections_accepted = 0;  // WebSocket connections established
   std::uint64_t connections_open = 0;
   std::uint64_t messages_received = 0;  // complete messages handed to a protocol
-  std::uint64_t pongs_received = 0;  // with a payload: lws 4.1.6 hides empty pongs
-  std::uint64_t closed_too_big = 0;  // connections closed with 1009
+  std::uint64_t pongs_received = 0;     // with a payload: lws 4.1.6 hides empty pongs
+  std::uint64_t closed_too_big = 0;     // connections closed with 1009
 };
 
 class RefServer {

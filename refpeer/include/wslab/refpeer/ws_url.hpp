@@ -10,7 +10,7 @@
 namespace wslab::refpeer {
 
 struct WsUrl {
-  std::string host;           // "127.0.0.1", "localhost", "::1" (brackets removed)
+  std::string host;  // "127.0.0.1", "localhost", "::1" (brackets removed)
   std::uint16_t port = 80;
   std::string resource = "/";  // path and query, "/" when the URL has none
 };

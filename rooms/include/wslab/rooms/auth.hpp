@@ -37,9 +37,9 @@ Result<TokenSet> parse_token_file(std::string_view contents);
 std::optional<std::string> query_parameter(std::string_view target, std::string_view key);
 
 struct UpgradeVerdict {
-  int status = 101;  // 101: accept with kSubprotocol; else refuse with this status
-  std::string reason;                // body text for a refusal
-  std::vector<HttpHeader> headers;   // e.g. WWW-Authenticate for 401
+  int status = 101;                 // 101: accept with kSubprotocol; else refuse with this status
+  std::string reason;               // body text for a refusal
+  std::vector<HttpHeader> headers;  // e.g. WWW-Authenticate for 401
 };
 
 // §1's order: token (401 missing, 403 not accepted), then the subprotocol (400).

@@ -21,8 +21,7 @@ class MemoryRegistry final : public RoomRegistry {
   [[nodiscard]] std::optional<ConnId> find_user(std::string_view name) const override;
   std::vector<std::string> remove_user(ConnId conn) override;
 
-  JoinOutcome join(ConnId conn, std::string_view room,
-                   std::optional<std::uint64_t> since) override;
+  JoinOutcome join(ConnId conn, std::string_view room, std::optional<std::uint64_t> since) override;
   bool leave(ConnId conn, std::string_view room) override;
   [[nodiscard]] bool is_member(ConnId conn, std::string_view room) const override;
   [[nodiscard]] std::span<const ConnId> members(std::string_view room) const override;

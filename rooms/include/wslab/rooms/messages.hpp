@@ -109,8 +109,8 @@ struct Error {
 };
 }  // namespace event
 
-using ServerEvent = std::variant<event::Welcome, event::Joined, event::Left, event::Message,
-                                 event::Presence, event::Private, event::Typing, event::Pong,
-                                 event::Error>;
+using ServerEvent =
+    std::variant<event::Welcome, event::Joined, event::Left, event::Message, event::Presence,
+                 event::Private, event::Typing, event::Pong, event::Error>;
 
 }  // namespace wslab::rooms

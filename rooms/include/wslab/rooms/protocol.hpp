@@ -28,8 +28,8 @@ struct Limits {
   std::size_t history_size = 100;
   std::size_t max_ref_bytes = 64;
   std::size_t max_json_depth = 16;
-  std::uint32_t rate_burst = 200;       // token bucket capacity
-  std::uint32_t rate_per_second = 100;  // refill
+  std::uint32_t rate_burst = 200;             // token bucket capacity
+  std::uint32_t rate_per_second = 100;        // refill
   std::size_t max_buffered_bytes = 1u << 20;  // slow consumer -> close 1008
 };
 

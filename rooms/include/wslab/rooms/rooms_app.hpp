@@ -22,7 +22,7 @@ namespace wslab::rooms {
 
 struct RoomsAppOptions {
   Limits limits;
-  TokenSet tokens;  // empty: no authentication
+  TokenSet tokens;                         // empty: no authentication
   std::unique_ptr<RoomRegistry> registry;  // null: in memory
 };
 

@@ -68,8 +68,7 @@ class Server {
            Deliveries& out);
   void send_private(ConnId conn, const client::Private& m, const std::optional<Ref>& ref,
                     const Now& now, Deliveries& out);
-  void typing(ConnId conn, const client::Typing& m, const std::optional<Ref>& ref,
-              Deliveries& out);
+  void typing(ConnId conn, const client::Typing& m, const std::optional<Ref>& ref, Deliveries& out);
   void fail(ConnId conn, ErrorCode code, std::string message, std::string_view request,
             const std::optional<Ref>& ref, Deliveries& out);
   // The event to every member of `room`, except `except` when given.

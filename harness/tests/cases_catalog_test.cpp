@@ -1,0 +1,130 @@
+// Invariants of the case catalog: size, ids, the data every case must carry,
+// Autobahn coverage, and the UTF-8 tables checked against core's validator.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "../cases/utf8_sequences.hpp"
+#include "wslab/harness/case.hpp"
+#include "wslab/utf8.hpp"
+
+namespace wslab::harness {
+namespace {
+
+const std::vector<Case>& all() { return catalog().cases(); }
+
+bool has_tag(const CaseInfo& i, std::string_view tag) {
+  return std::find(i.tags.begin(), i.tags.end(), tag) != i.tags.end();
+}
+
+TEST(HarnessCases, CatalogHasAtLeast380Cases) { EXPECT_GE(all().size(), 380u); }
+
+TEST(HarnessCases, IdsAreUniqueDottedLowerCaseAndStartWithTheGroup) {
+  std::set<std::string> seen;
+  const std::regex shape("[a-z0-9]+(\\.[a-z0-9][a-z0-9-]*)+");
+  for (const auto& c : all()) {
+    EXPECT_TRUE(seen.insert(c.info.id).second) << "duplicate id " << c.info.id;
+    EXPECT_TRUE(std::regex_match(c.info.id, shape)) << "badly formed id " << c.info.id;
+    EXPECT_EQ(c.info.id.rfind(c.info.group + ".", 0), 0u) << c.info.id << " in group " << c.info.group;
+  }
+}
+
+TEST(HarnessCases, EveryCaseStatesSectionQuoteHintLessonAndDescription) {
+  const std::regex lesson("lessons/0[1-8]-[a-z0-9-]+\\.md#[a-z0-9-]+");
+  for (const auto& c : all()) {
+    const auto& i = c.info;
+    EXPECT_FALSE(i.rfc_section.empty()) << i.id;
+    EXPECT_GE(i.rfc_text.size(), 20u) << i.id << ": quote the sentence the case enforces";
+    EXPECT_GE(i.hint.size(), 20u) << i.id;
+    EXPECT_GE(i.description.size(), 20u) << i.id;
+    EXPECT_TRUE(std::regex_match(i.lesson, lesson)) << i.id << ": lesson link " << i.lesson;
+    EXPECT_TRUE(static_cast<bool>(c.run)) << i.id;
+  }
+}
+
+// Labs: handshake 1; framing, rsv, opcode, utf8, limits 2; fragmentation,
+// close, ping (answering pings is lifecycle) 3; misc 2-3; robustness 1, 3, 6.
+TEST(HarnessCases, EveryGroupHasItsLab) {
+  const std::map<std::string, std::set<int>> labs = {
+      {"handshake", {1}},     {"framing", {2}}, {"rsv", {2}},   {"opcode", {2}},
+      {"utf8", {2}},          {"limits", {2}},  {"ping", {3}},  {"fragmentation", {3}},
+      {"close", {3}},         {"misc", {2, 3}}, {"robustness", {1, 3, 6}}};
+  for (const auto& c : all()) {
+    auto it = labs.find(c.info.group);
+    ASSERT_NE(it, labs.end()) << "unknown group " << c.info.group;
+    EXPECT_TRUE(it->second.count(c.info.lab)) << c.info.id << " has lab " << c.info.lab;
+  }
+}
+
+TEST(HarnessCases, AtLeast25HandshakeCases) {
+  auto n = std::count_if(all().begin(), all().end(),
+                         [](const Case& c) { return c.info.group == "handshake"; });
+  EXPECT_GE(n, 25);
+}
+
+// Autobahn groups 1-7, 9 and 10.1.1, each case mapped once.
+TEST(HarnessCases, EveryAutobahnCoreCaseIsCovered) {
+  std::map<std::string, int> per_group;
+  std::set<std::string> ids;
+  for (const auto& c : all()) {
+    const auto& ab = c.info.autobahn;
+    if (ab.empty()) continue;
+    EXPECT_TRUE(ids.insert(ab).second) << "Autobahn " << ab << " mapped twice";
+    per_group[ab.substr(0, ab.find('.'))]++;
+  }
+  EXPECT_EQ(per_group["1"], 16);
+  EXPECT_EQ(per_group["2"], 11);
+  EXPECT_EQ(per_group["3"], 7);
+  EXPECT_EQ(per_group["4"], 10);
+  EXPECT_EQ(per_group["5"], 20);
+  EXPECT_EQ(per_group["6"], 145);
+  EXPECT_EQ(per_group["7"], 37);
+  EXPECT_EQ(per_group["9"], 54);
+  EXPECT_EQ(per_group["10"], 1);
+  EXPECT_TRUE(ids.count("10.1.1"));
+}
+
+TEST(HarnessCases, InformationalCasesAreTaggedAndWorthNoPoints) {
+  int n = 0;
+  for (const auto& c : all()) {
+    EXPECT_EQ(c.info.points == 0, has_tag(c.info, "informational")) << c.info.id;
+    n += c.info.points == 0 ? 1 : 0;
+  }
+  EXPECT_GE(n, 8);  // 7.1.6, 7.13.x, 1012-1014, non-minimal lengths, path, origin
+}
+
+// The suite must run in seconds against a good server: no case may plan long waits.
+TEST(HarnessCases, TimeoutsAreTight) {
+  for (const auto& c : all()) {
+    Millis cap = c.info.bulk || c.info.exclusive ? Millis{20000} : Millis{3000};
+    EXPECT_LE(c.info.timeout, cap) << c.info.id;
+    EXPECT_GE(c.info.timeout, Millis{500}) << c.info.id;
+  }
+}
+
+// RFC 3629 decides validity; the tables must agree with core's validator.
+TEST(HarnessCases, KuhnTablesAgreeWithRfc3629) {
+  const auto& seqs = cases::kuhn_sequences();
+  EXPECT_EQ(seqs.size(), 132u);
+  int valid = 0;
+  for (const auto& s : seqs) {
+    EXPECT_EQ(is_valid_utf8(s.bytes), s.valid) << s.autobahn << " " << s.name;
+    valid += s.valid ? 1 : 0;
+  }
+  EXPECT_EQ(valid, 63);
+}
+
+TEST(HarnessCases, Utf8EncoderWritesRfc3629Forms) {
+  EXPECT_EQ(cases::utf8_encode(0x2F), "/");
+  EXPECT_EQ(cases::utf8_encode(0x7FF), "\xdf\xbf");
+  EXPECT_EQ(cases::utf8_encode(0xFFFD), "\xef\xbf\xbd");
+  EXPECT_EQ(cases::utf8_encode(0x10FFFF), "\xf4\x8f\xbf\xbf");
+  EXPECT_EQ(cases::utf8_encode(0xD800), "\xed\xa0\x80");  // encodes surrogates on purpose
+}
+
+}  // namespace
+}  // namespace wslab::harness
