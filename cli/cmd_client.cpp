@@ -102,7 +102,8 @@ class Terminal final : public net::App, public net::IoHandler, public net::Timer
       queued_.pop_front();
     }
     last_activity_ = net::steady_now();
-    if (flags_.ping_ms > 0) loop_.schedule(last_activity_ + Millis{flags_.ping_ms}, this, kPingTimer);
+    if (flags_.ping_ms > 0)
+      loop_.schedule(last_activity_ + Millis{flags_.ping_ms}, this, kPingTimer);
     maybe_close();
   }
   void on_text(net::Connection& /*c*/, std::string_view text) override {
@@ -121,8 +122,8 @@ class Terminal final : public net::App, public net::IoHandler, public net::Timer
   }
   void on_close(net::Connection& /*c*/, const net::CloseInfo& info) override {
     conn_ = nullptr;
-    std::string line = "closed: " + std::to_string(info.code) + " " +
-                       std::string(close_code_name(info.code));
+    std::string line =
+        "closed: " + std::to_string(info.code) + " " + std::string(close_code_name(info.code));
     if (!info.reason.empty()) line += " " + net::printable(info.reason, 200);
     print_line(line);
   }
@@ -241,6 +242,8 @@ class Terminal final : public net::App, public net::IoHandler, public net::Timer
 };
 
 int run_client(const ClientFlags& flags) {
+  // A closed stdout/stderr pipe must not kill us; writes then just fail.
+  std::signal(SIGPIPE, SIG_IGN);
   net::EventLoop loop;
   Terminal terminal(loop, flags);
   net::ClientOptions options;

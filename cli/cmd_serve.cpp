@@ -3,6 +3,7 @@
 // place (make_app) so other apps (--rooms, --follow FILE) are a few lines.
 // The first line on stdout is always "listening on ws://HOST:PORT/" (flushed):
 // scripts and tests start it with --port 0 and read the port from that line.
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -65,6 +66,8 @@ net::ServerOptions to_options(const ServeFlags& f) {
 }
 
 int run_serve(const ServeFlags& flags, const AppFlags& app_flags) {
+  // A closed stdout/stderr pipe must not kill us; writes then just fail.
+  std::signal(SIGPIPE, SIG_IGN);
   AppChoice choice = make_app(app_flags);
   net::EventLoop loop;
   net::Server server(loop, *choice.app, to_options(flags));
@@ -79,7 +82,8 @@ int run_serve(const ServeFlags& flags, const AppFlags& app_flags) {
                  flags.port, st.message().c_str());
     return 1;
   }
-  std::string host = flags.host.find(':') != std::string::npos ? "[" + flags.host + "]" : flags.host;
+  std::string host =
+      flags.host.find(':') != std::string::npos ? "[" + flags.host + "]" : flags.host;
   std::printf("listening on ws://%s:%u/\n", host.c_str(), server.port());
   std::fflush(stdout);
   if (!flags.quiet) {
@@ -124,7 +128,8 @@ void register_serve(CLI::App& app) {
                   "Bytes a connection may have waiting for a slow reader (plus the current "
                   "message) before it is dropped")
       ->capture_default_str();
-  auto* quiet = cmd->add_flag("--quiet,-q", flags->quiet, "Log only errors and dropped connections");
+  auto* quiet =
+      cmd->add_flag("--quiet,-q", flags->quiet, "Log only errors and dropped connections");
   cmd->add_flag("--verbose,-v", flags->verbose, "Log every message and control frame")
       ->excludes(quiet);
   add_app_flags(cmd, *app_flags);

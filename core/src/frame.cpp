@@ -222,6 +222,68 @@ bool FrameDecoder::take_header_bytes(std::span<std::uint8_t>& in, std::size_t wa
   return hlen_ >= want;
 }
 
+namespace {
+
+std::size_t header_size(std::uint8_t b1) {
+  const std::uint8_t len7 = b1 & 0x7F;
+  return 2 + (len7 == 126 ? 2 : (len7 == 127 ? 8 : 0)) + ((b1 & 0x80) != 0 ? 4 : 0);
+}
+
+}  // namespace
+
+// Everything decidable from the first two bytes, checked before the rest of the
+// header arrives so a bad frame fails at once.
+FrameError FrameDecoder::check_first_bytes(std::uint8_t b0, std::uint8_t b1) const {
+  const auto op = static_cast<std::uint8_t>(b0 & 0x0F);
+  if ((b0 & 0x70) != 0) return FrameError::kReservedBits;
+  if (!is_defined_opcode(op)) return FrameError::kReservedOpcode;
+  if (is_control_opcode(op)) {
+    if ((b0 & 0x80) == 0) return FrameError::kFragmentedControl;
+    if ((b1 & 0x7F) > kMaxControlPayload) return FrameError::kControlTooLong;
+  }
+  const bool masked = (b1 & 0x80) != 0;
+  if (role_ == Role::kServer && !masked) return FrameError::kUnmaskedFromClient;
+  if (role_ == Role::kClient && masked) return FrameError::kMaskedFromServer;
+  return FrameError::kNone;
+}
+
+// Decodes a complete header of `size` bytes at `p` (first two bytes already checked).
+FrameDecoder::Event FrameDecoder::finish_header(const std::uint8_t* p, std::size_t size) {
+  FrameHeader h;
+  h.fin = (p[0] & 0x80) != 0;
+  h.rsv1 = (p[0] & 0x40) != 0;
+  h.rsv2 = (p[0] & 0x20) != 0;
+  h.rsv3 = (p[0] & 0x10) != 0;
+  h.opcode = p[0] & 0x0F;
+  h.masked = (p[1] & 0x80) != 0;
+  const std::uint8_t len7 = p[1] & 0x7F;
+  std::uint64_t len = len7;
+  std::size_t ext = 0;
+  if (len7 == 126) {
+    ext = 2;
+    len = (std::uint64_t{p[2]} << 8) | p[3];
+    if (limits_.require_minimal_length && len <= 125) return fail(FrameError::kNonMinimalLength);
+  } else if (len7 == 127) {
+    ext = 8;
+    len = 0;
+    for (std::size_t i = 0; i < 8; ++i) len = (len << 8) | p[2 + i];
+    if ((len >> 63) != 0) return fail(FrameError::kLengthMsbSet);
+    if (limits_.require_minimal_length && len <= 0xFFFF) return fail(FrameError::kNonMinimalLength);
+  }
+  if (len > limits_.max_frame_payload) return fail(FrameError::kFrameTooBig);
+  h.payload_length = len;
+  if (h.masked) std::memcpy(h.mask.data(), p + 2 + ext, 4);
+  h.header_length = static_cast<std::uint8_t>(size);
+  cur_ = h;
+  hlen_ = 0;
+  payload_done_ = 0;
+  stage_ = Stage::kPayload;
+  Event ev;
+  ev.kind = Kind::kHeader;
+  ev.header = h;
+  return ev;
+}
+
 FrameDecoder::Event FrameDecoder::next(std::span<std::uint8_t>& in) {
   Event ev;
   if (stage_ == Stage::kError) {
@@ -230,58 +292,25 @@ FrameDecoder::Event FrameDecoder::next(std::span<std::uint8_t>& in) {
     return ev;
   }
   if (stage_ == Stage::kHeader) {
+    // Fast path: the whole header is in the input; read it in place.
+    if (hlen_ == 0 && in.size() >= 2) {
+      const std::size_t size = header_size(in[1]);
+      if (in.size() >= size) {
+        if (const auto e = check_first_bytes(in[0], in[1]); e != FrameError::kNone) return fail(e);
+        const std::uint8_t* p = in.data();
+        in = in.subspan(size);
+        return finish_header(p, size);
+      }
+    }
+    // Slow path: the header is split across calls; collect it in hbuf_.
     if (hlen_ < 2) {
       if (!take_header_bytes(in, 2)) return ev;
-      // Everything decidable from the first two bytes is checked before the
-      // rest arrives, so a bad frame fails at once.
-      const std::uint8_t b0 = hbuf_[0];
-      const std::uint8_t b1 = hbuf_[1];
-      const auto op = static_cast<std::uint8_t>(b0 & 0x0F);
-      if ((b0 & 0x70) != 0) return fail(FrameError::kReservedBits);
-      if (!is_defined_opcode(op)) return fail(FrameError::kReservedOpcode);
-      if (is_control_opcode(op)) {
-        if ((b0 & 0x80) == 0) return fail(FrameError::kFragmentedControl);
-        if ((b1 & 0x7F) > kMaxControlPayload) return fail(FrameError::kControlTooLong);
-      }
-      const bool masked = (b1 & 0x80) != 0;
-      if (role_ == Role::kServer && !masked) return fail(FrameError::kUnmaskedFromClient);
-      if (role_ == Role::kClient && masked) return fail(FrameError::kMaskedFromServer);
+      if (const auto e = check_first_bytes(hbuf_[0], hbuf_[1]); e != FrameError::kNone)
+        return fail(e);
     }
-    const std::uint8_t len7 = hbuf_[1] & 0x7F;
-    const std::size_t ext = len7 == 126 ? 2 : (len7 == 127 ? 8 : 0);
-    const bool masked = (hbuf_[1] & 0x80) != 0;
-    const std::size_t need = 2 + ext + (masked ? 4 : 0);
-    if (!take_header_bytes(in, need)) return ev;
-
-    FrameHeader h;
-    h.fin = (hbuf_[0] & 0x80) != 0;
-    h.rsv1 = (hbuf_[0] & 0x40) != 0;
-    h.rsv2 = (hbuf_[0] & 0x20) != 0;
-    h.rsv3 = (hbuf_[0] & 0x10) != 0;
-    h.opcode = hbuf_[0] & 0x0F;
-    h.masked = masked;
-    std::uint64_t len = len7;
-    if (ext == 2) {
-      len = (std::uint64_t{hbuf_[2]} << 8) | hbuf_[3];
-      if (limits_.require_minimal_length && len <= 125) return fail(FrameError::kNonMinimalLength);
-    } else if (ext == 8) {
-      len = 0;
-      for (std::size_t i = 0; i < 8; ++i) len = (len << 8) | hbuf_[2 + i];
-      if ((len >> 63) != 0) return fail(FrameError::kLengthMsbSet);
-      if (limits_.require_minimal_length && len <= 0xFFFF)
-        return fail(FrameError::kNonMinimalLength);
-    }
-    if (len > limits_.max_frame_payload) return fail(FrameError::kFrameTooBig);
-    h.payload_length = len;
-    if (masked) std::memcpy(h.mask.data(), hbuf_.data() + 2 + ext, 4);
-    h.header_length = static_cast<std::uint8_t>(need);
-    cur_ = h;
-    hlen_ = 0;
-    payload_done_ = 0;
-    stage_ = Stage::kPayload;
-    ev.kind = Kind::kHeader;
-    ev.header = h;
-    return ev;
+    const std::size_t size = header_size(hbuf_[1]);
+    if (!take_header_bytes(in, size)) return ev;
+    return finish_header(hbuf_.data(), size);
   }
   // Stage::kPayload
   const std::uint64_t remaining = cur_.payload_length - payload_done_;

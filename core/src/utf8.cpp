@@ -21,6 +21,12 @@ constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
 // and may alias members.
 namespace {
 
+std::uint64_t load64(const unsigned char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
 bool is_continuation(unsigned char c) {
   return (c & 0xC0) == 0x80;
 }
@@ -54,26 +60,14 @@ bool Utf8Validator::feed(std::string_view chunk) {
     ++i;
   }
   while (needed == 0 && i < n) {
-    if (i + 16 <= n) {
-      std::uint64_t a;
-      std::uint64_t b;
-      std::memcpy(&a, p + i, 8);
-      std::memcpy(&b, p + i + 8, 8);
-      if (((a | b) & kHighBits) == 0) {
-        i += 16;
-        continue;
-      }
-    } else if (i + 8 <= n) {
-      std::uint64_t a;
-      std::memcpy(&a, p + i, 8);
-      if ((a & kHighBits) == 0) {
-        i += 8;
-        continue;
-      }
-    }
     const unsigned char c = p[i];
     if (c < 0x80) {
+      // ASCII: if the next 8 bytes are ASCII too, skip the run a word at a time.
       ++i;
+      if (i + 8 <= n && (load64(p + i) & kHighBits) == 0) {
+        i += 8;
+        while (i + 16 <= n && ((load64(p + i) | load64(p + i + 8)) & kHighBits) == 0) i += 16;
+      }
     } else if (c < 0xE0) {
       if (c < 0xC2) {
         bad = i;

@@ -360,6 +360,24 @@ local function check_type(ti, s, obj)
   return t
 end
 
+-- The Info column: type, then whichever of room, #seq, name/from, -> to, code, action and text
+-- the message has, e.g. `message lobby #1 alice-2: I am alice` (as the C plugin).
+local SUMMARY = { { "room", " " }, { "seq", " #" }, { "name", " " }, { "from", " " }, { "to", " -> " },
+                  { "code", " " }, { "action", " " }, { "text", ": " } }
+local function summary(obj, text)
+  for _, part in ipairs(SUMMARY) do
+    local v = member_value(obj, part[1])
+    if v and v.kind == "string" then
+      local t = v.value
+      if #t > 40 then t = t:sub(1, 37) .. "..." end -- bytes, not characters: close enough here
+      text = text .. part[2] .. t
+    elseif v and is_uint(v) then
+      text = text .. part[2] .. v.value
+    end
+  end
+  return text
+end
+
 local function dissect_message(tvb, pinfo, tree, s, value, err)
   local ti = tree:add(rooms, tvb())
   local info
@@ -371,14 +389,13 @@ local function dissect_message(tvb, pinfo, tree, s, value, err)
     info = "[not an object]"
   else
     for _, m in ipairs(value.members) do add_member(ti, tvb, s, m.key.value, m.value) end
-    info = check_type(ti, s, value)
-    local room = member_value(value, "room")
-    if room and room.kind == "string" then info = info .. " " .. room.value end
+    info = summary(value, check_type(ti, s, value))
     if json_dissector then json_dissector:call(tvb, pinfo, tree) end
   end
   ti:append_text(": " .. info)
   pinfo.cols.protocol = "WSLAB"
-  pinfo.cols.info = "Rooms " .. info
+  pinfo.cols.info = "Rooms " .. info .. " "
+  pinfo.cols.info:fence() -- keep this text when more WebSocket frames follow in the packet
   return tvb:len()
 end
 

@@ -91,11 +91,15 @@ static void learn_handshake(packet_info *pinfo, proto_tree *tree) {
   }
 }
 
+/* The violations of this packet's frames, for the Info column. */
+static GString *info_names;
+
 static void flag(packet_info *pinfo, proto_item *ti, proto_tree *st, expert_field *ei,
                  const char *name, const char *text) {
   proto_item *v = proto_tree_add_string(st, hf_violation, NULL, 0, 0, name);
   proto_item_set_generated(v);
   expert_add_info_format(pinfo, ti, ei, "%s", text);
+  if (info_names != NULL) g_string_append_printf(info_names, "%s%s", info_names->len ? ", " : "", name);
 }
 
 /* Close body checks; the payload is unmasked here from the raw bytes. */
@@ -136,11 +140,11 @@ static guint check_close(tvbuff_t *ds, gint payload_start, const struct wslab_fr
   return n;
 }
 
-static guint check_frame(const field_info *fi, guint index, packet_info *pinfo, proto_tree *tree,
-                         GString *summary) {
+static guint check_frame(const field_info *fi, guint index, packet_info *pinfo, proto_tree *tree) {
   tvbuff_t *ds = fi->ds_tvb;
+  if (ds == NULL) return 0;
   const gint avail = tvb_captured_length_remaining(ds, fi->start);
-  if (ds == NULL || avail < 2) return 0;
+  if (avail < 2) return 0;
   guint8 raw[14];
   const guint take = avail < 14 ? (guint)avail : 14;
   tvb_memcpy(ds, raw, fi->start, take);
@@ -224,10 +228,7 @@ static guint check_frame(const field_info *fi, guint index, packet_info *pinfo, 
 
   proto_item *ni = proto_tree_add_uint(st, hf_violations, NULL, 0, 0, n);
   proto_item_set_generated(ni);
-  if (n > 0) {
-    proto_item_append_text(ti, ", %u violation%s", n, n == 1 ? "" : "s");
-    g_string_append_printf(summary, "%s%u in frame %u", summary->len ? ", " : "", n, index + 1);
-  }
+  if (n > 0) proto_item_append_text(ti, ", %u violation%s", n, n == 1 ? "" : "s");
   return n;
 }
 
@@ -236,13 +237,14 @@ static int dissect_wslab6455(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *
   learn_handshake(pinfo, tree);
   GPtrArray *fins = hf_ws_fin < 0 ? NULL : proto_get_finfo_ptr_array(tree, hf_ws_fin);
   if (fins == NULL || fins->len == 0) return 0;
-  GString *summary = g_string_new(NULL);
+  info_names = g_string_new(NULL);
   guint total = 0;
   for (guint i = 0; i < fins->len; ++i) {
-    total += check_frame((const field_info *)g_ptr_array_index(fins, i), i, pinfo, tree, summary);
+    total += check_frame((const field_info *)g_ptr_array_index(fins, i), i, pinfo, tree);
   }
-  if (total > 0) col_append_fstr(pinfo->cinfo, COL_INFO, " [RFC 6455 violations: %s]", summary->str);
-  g_string_free(summary, TRUE);
+  if (total > 0) col_append_fstr(pinfo->cinfo, COL_INFO, " [RFC 6455: %s]", info_names->str);
+  g_string_free(info_names, TRUE);
+  info_names = NULL;
   return 0;
 }
 

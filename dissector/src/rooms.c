@@ -346,6 +346,31 @@ static const char *check_type(const struct msg *m, proto_item *ti, enum wslab_di
   return type;
 }
 
+/* The Info column: type, then whichever of room, #seq, name/from, -> to, code, action and text
+ * the message has, e.g. `message lobby #1 alice-2: I am alice`. */
+static const char *summary(const struct msg *m, const char *type_info) {
+  wmem_strbuf_t *sb = wmem_strbuf_new(m->pinfo->pool, type_info);
+  static const char *const parts[][2] = {{"room", " "}, {"seq", " #"},     {"name", " "},
+                                         {"from", " "}, {"to", " -> "},    {"code", " "},
+                                         {"action", " "}, {"text", ": "}};
+  for (gsize i = 0; i < G_N_ELEMENTS(parts); ++i) {
+    const int v = find_member(m, parts[i][0]);
+    if (v < 0) continue;
+    const jsmntok_t *t = &m->tok[v];
+    guint64 u;
+    if (t->type == JSMN_STRING) {
+      const char *text = string_value(m, t);
+      if (g_utf8_strlen(text, -1) > 40) {
+        text = wmem_strdup_printf(m->pinfo->pool, "%s...", g_utf8_substring(text, 0, 37));
+      }
+      wmem_strbuf_append_printf(sb, "%s%s", parts[i][1], text);
+    } else if (uint_value(m, t, &u)) {
+      wmem_strbuf_append_printf(sb, "%s%" G_GUINT64_FORMAT, parts[i][1], u);
+    }
+  }
+  return wmem_strbuf_get_str(sb);
+}
+
 static int dissect_rooms_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, struct msg *m,
                                  const char *json_error) {
   proto_item *ti = proto_tree_add_item(tree, proto_wslab, tvb, 0, -1, ENC_NA);
@@ -363,16 +388,14 @@ static int dissect_rooms_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
       add_member(m, st, e, e + 1);
       e = wslab_json_skip(m->tok, m->ntok, e + 1);
     }
-    info = check_type(m, ti, wslab_direction_of(pinfo, NULL));
-    const int room = find_member(m, "room");
-    if (room >= 0 && m->tok[room].type == JSMN_STRING) {
-      info = wmem_strdup_printf(pinfo->pool, "%s %s", info, string_value(m, &m->tok[room]));
-    }
+    info = summary(m, check_type(m, ti, wslab_direction_of(pinfo, NULL)));
     if (pref_json_tree && json_handle != NULL) call_dissector_only(json_handle, tvb, pinfo, tree, NULL);
   }
   proto_item_append_text(ti, ": %s", info);
   col_set_str(pinfo->cinfo, COL_PROTOCOL, "WSLAB");
-  col_add_fstr(pinfo->cinfo, COL_INFO, "Rooms %s", info);
+  /* The fence keeps this text when more WebSocket frames follow in the same packet. */
+  col_add_fstr(pinfo->cinfo, COL_INFO, "Rooms %s ", info);
+  col_set_fence(pinfo->cinfo, COL_INFO);
   return (int)tvb_captured_length(tvb);
 }
 

@@ -7,6 +7,8 @@
 # "none"). The options (display filter -Y, -e fields, -o preferences, ...) are passed to tshark.
 # Exit 0 when the output equals EXPECTED, 1 when it differs or tshark fails, 77 (skip) when tshark
 # is not installed. WSLAB_UPDATE_EXPECTED=1 rewrites EXPECTED with the actual output instead.
+# EXPECTED "robust" compares nothing: the run must only be free of exceptions in our protocols
+# ("Malformed Packet: WSLAB"), dissector bugs and Lua errors (for corrupted captures).
 #
 # Why the staging: as root, Wireshark ignores WIRESHARK_PLUGIN_DIR and personal plugin folders,
 # so under root tshark runs as user nobody (setpriv) on world-readable copies in a temporary
@@ -18,8 +20,12 @@ plugin=$1 lua=$2 capture=$3 expected=$4
 shift 4
 
 command -v tshark >/dev/null 2>&1 || { echo "SKIP: tshark is not installed"; exit 77; }
-abi=$(tshark -v 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..*/\1/p')
+version=$(tshark -v 2>/dev/null)
+abi=$(echo "$version" | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..*/\1/p')
 [ -n "$abi" ] || { echo "FAIL: cannot read tshark's version"; exit 1; }
+if [ "$lua" != none ] && ! echo "$version" | tr '\n' ' ' | grep -q 'with Lua'; then
+  echo "SKIP: this tshark was built without Lua"; exit 77
+fi
 
 stage=$(mktemp -d /tmp/wslab-tshark.XXXXXX)
 trap 'rm -rf "$stage"' EXIT INT TERM
@@ -50,6 +56,15 @@ if [ "$rc" != 0 ]; then
   echo "plugin or the Lua script did not load.) tshark said:"
   cat "$stage/stderr"
   exit 1
+fi
+if [ "$expected" = robust ]; then
+  if grep -n -m5 -E 'Malformed Packet: WSLAB|Dissector bug|Lua Error|wslab.*(assert|Exception)' \
+       "$stage/actual.tsv" "$stage/stderr"; then
+    echo "FAIL: an exception or error in the wslab dissectors (lines above)"
+    exit 1
+  fi
+  echo "OK: $(grep -c '^Frame ' "$stage/actual.tsv") packets dissected without a wslab exception"
+  exit 0
 fi
 if [ "${WSLAB_UPDATE_EXPECTED:-0}" = 1 ]; then
   cp "$stage/actual.tsv" "$expected"

@@ -4,11 +4,12 @@
 // INFO). Plus what Autobahn leaves out: 1015 on the wire (MUST NOT be sent),
 // the IANA-registered 1012-1014 (implementation-defined, INFO), who closes
 // TCP first (§7.1.1) and a client that closes TCP without a Close frame.
+#include "wslab/close.hpp"
+
 #include <string>
 #include <vector>
 
 #include "drive.hpp"
-#include "wslab/close.hpp"
 #include "wslab/frame.hpp"
 
 namespace wslab::harness {
@@ -33,7 +34,9 @@ constexpr const char* kValidCodeRule =
     "When sending a Close frame in response, the endpoint typically echos the status code it "
     "received.";
 
-std::string close_lesson(std::string_view anchor) { return lesson::at(lesson::kLifecycle, anchor); }
+std::string close_lesson(std::string_view anchor) {
+  return lesson::at(lesson::kLifecycle, anchor);
+}
 
 std::string frame(Opcode op, std::string_view payload, bool fin = true) {
   return FrameBuilder().fin(fin).opcode(op).random_mask().payload(payload).build();
@@ -197,25 +200,27 @@ void add_behaviour(Catalog& cat) {
         x.probe().send_close(1000);
         x.probe().send_ping("");
         x.finish(2000ms);
-        return as_info(expect_answers(x.observations(), {Answer::text(big), Answer::text("Hello World!")}),
-                       "Autobahn 7.1.6: the RFC does not say whether pending echoes are sent");
+        return as_info(
+            expect_answers(x.observations(), {Answer::text(big), Answer::text("Hello World!")}),
+            "Autobahn 7.1.6: the RFC does not say whether pending echoes are sent");
       });
 }
 
 void add_payload_length(Catalog& cat) {
   add(cat,
-      Spec{.id = "close.payload.empty",
-           .group = kGroup,
-           .lab = kLabLifecycle,
-           .rfc_section = "5.5.1",
-           .rfc_text = "The Close frame MAY contain a body (the \"Application data\" portion of the "
-                       "frame) that indicates a reason for closing.",
-           .autobahn = "7.3.1",
-           .description = "Send a Close with an empty body; expect a Close back (empty or 1000) and "
-                          "the TCP close.",
-           .hint = "An empty Close is valid (status 1005 locally); answer with an empty Close or "
-                   "1000, never with 1005 on the wire.",
-           .lesson = close_lesson("close-codes")},
+      Spec{
+          .id = "close.payload.empty",
+          .group = kGroup,
+          .lab = kLabLifecycle,
+          .rfc_section = "5.5.1",
+          .rfc_text = "The Close frame MAY contain a body (the \"Application data\" portion of the "
+                      "frame) that indicates a reason for closing.",
+          .autobahn = "7.3.1",
+          .description = "Send a Close with an empty body; expect a Close back (empty or 1000) and "
+                         "the TCP close.",
+          .hint = "An empty Close is valid (status 1005 locally); answer with an empty Close or "
+                  "1000, never with 1005 on the wire.",
+          .lesson = close_lesson("close-codes")},
       [](CaseContext& ctx) {
         return close_and_judge(ctx, std::nullopt, "", ours("our empty Close"));
       });
@@ -233,16 +238,17 @@ void add_payload_length(Catalog& cat) {
            .lesson = close_lesson("close-codes")},
       [](CaseContext& ctx) { return bad_close(ctx, std::nullopt, "\x03", {1002}); });
   add(cat,
-      Spec{.id = "close.payload.code-only",
-           .group = kGroup,
-           .lab = kLabLifecycle,
-           .rfc_section = "5.5.1",
-           .rfc_text = kBodyRule,
-           .autobahn = "7.3.3",
-           .points = 2,
-           .description = "Send a Close 1000 without reason; expect a Close 1000 and the TCP close.",
-           .hint = "Read the 2-byte code in network byte order (big-endian) and echo it.",
-           .lesson = close_lesson("the-close-handshake")},
+      Spec{
+          .id = "close.payload.code-only",
+          .group = kGroup,
+          .lab = kLabLifecycle,
+          .rfc_section = "5.5.1",
+          .rfc_text = kBodyRule,
+          .autobahn = "7.3.3",
+          .points = 2,
+          .description = "Send a Close 1000 without reason; expect a Close 1000 and the TCP close.",
+          .hint = "Read the 2-byte code in network byte order (big-endian) and echo it.",
+          .lesson = close_lesson("the-close-handshake")},
       [](CaseContext& ctx) { return close_and_judge(ctx, 1000, "", ours("our Close 1000")); });
   add(cat,
       Spec{.id = "close.payload.code-and-reason",
@@ -272,7 +278,8 @@ void add_payload_length(Catalog& cat) {
                    "whole.",
            .lesson = close_lesson("close-codes")},
       [](CaseContext& ctx) {
-        return close_and_judge(ctx, 1000, ascii_payload(123), ours("our Close 1000 with a 123-byte reason"));
+        return close_and_judge(ctx, 1000, ascii_payload(123),
+                               ours("our Close 1000 with a 123-byte reason"));
       });
   add(cat,
       Spec{.id = "close.payload.reason-124-bytes",
@@ -300,7 +307,9 @@ void add_payload_length(Catalog& cat) {
                    "connection.",
            .lesson = close_lesson("close-codes")},
       [](CaseContext& ctx) {
-        return bad_close(ctx, 1000, "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80" "edited",
+        return bad_close(ctx, 1000,
+                         "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"
+                         "edited",
                          {1002, 1007});
       });
   add(cat,
@@ -321,8 +330,8 @@ void add_payload_length(Catalog& cat) {
 
 void add_codes(Catalog& cat) {
   const std::pair<std::uint16_t, const char*> valid[] = {
-      {1000, "7.7.1"}, {1001, "7.7.2"}, {1002, "7.7.3"}, {1003, "7.7.4"}, {1007, "7.7.5"},
-      {1008, "7.7.6"}, {1009, "7.7.7"}, {1010, "7.7.8"}, {1011, "7.7.9"}, {3000, "7.7.10"},
+      {1000, "7.7.1"},  {1001, "7.7.2"},  {1002, "7.7.3"}, {1003, "7.7.4"}, {1007, "7.7.5"},
+      {1008, "7.7.6"},  {1009, "7.7.7"},  {1010, "7.7.8"}, {1011, "7.7.9"}, {3000, "7.7.10"},
       {3999, "7.7.11"}, {4000, "7.7.12"}, {4999, "7.7.13"}};
   for (const auto& [code, ab] : valid) {
     add(cat,
@@ -340,7 +349,8 @@ void add_codes(Catalog& cat) {
                                     "answer with the same code.",
              .lesson = close_lesson("close-codes")},
         [code = code](CaseContext& ctx) {
-          return close_and_judge(ctx, code, "", ours("our Close " + std::to_string(code), {code, 1000}));
+          return close_and_judge(ctx, code, "",
+                                 ours("our Close " + std::to_string(code), {code, 1000}));
         });
   }
   const std::pair<std::uint16_t, const char*> invalid[] = {
@@ -382,11 +392,13 @@ void add_codes(Catalog& cat) {
                      "refusing it (1002) follows the RFC's original table.",
              .lesson = close_lesson("close-codes")},
         [code](CaseContext& ctx) {
-          return as_info(close_and_judge(ctx, code, "", ours("our Close " + std::to_string(code), {code, 1000})),
+          return as_info(close_and_judge(ctx, code, "",
+                                         ours("our Close " + std::to_string(code), {code, 1000})),
                          "IANA-registered after RFC 6455; servers accept or refuse it");
         });
   }
-  for (auto [code, ab] : {std::pair<std::uint16_t, const char*>{5000, "7.13.1"}, {65535, "7.13.2"}}) {
+  for (auto [code, ab] :
+       {std::pair<std::uint16_t, const char*>{5000, "7.13.1"}, {65535, "7.13.2"}}) {
     add(cat,
         Spec{.id = "close.code.undefined." + std::to_string(code),
              .group = kGroup,
@@ -402,7 +414,8 @@ void add_codes(Catalog& cat) {
                      "answer, echoing it is common.",
              .lesson = close_lesson("close-codes")},
         [code = code](CaseContext& ctx) {
-          return as_info(close_and_judge(ctx, code, "", ours("our Close " + std::to_string(code), {code, 1000})),
+          return as_info(close_and_judge(ctx, code, "",
+                                         ours("our Close " + std::to_string(code), {code, 1000})),
                          "Autobahn 7.13: behaviour for codes above 4999 is undefined");
         });
   }
@@ -418,12 +431,14 @@ CaseResult require_server_fin(CaseResult r, const Observations& obs) {
     if (o.kind == K::kTcpClosed && close_seen) fin_after_close = true;
   }
   r.expected += "; the server must close TCP within the wait, without waiting for the client";
-  if (close_seen && !fin_after_close && r.verdict != Verdict::kFail && r.verdict != Verdict::kError) {
+  if (close_seen && !fin_after_close && r.verdict != Verdict::kFail &&
+      r.verdict != Verdict::kError) {
     r.verdict = Verdict::kFail;
-    r.detail = "after the close handshake the server kept TCP open; RFC 6455 §7.1.1: the "
-               "underlying TCP connection, in most normal cases, SHOULD be closed first by the "
-               "server. A server that waits for the client leaks connections from clients that "
-               "never close.";
+    r.detail =
+        "after the close handshake the server kept TCP open; RFC 6455 §7.1.1: the "
+        "underlying TCP connection, in most normal cases, SHOULD be closed first by the "
+        "server. A server that waits for the client leaks connections from clients that "
+        "never close.";
   }
   return r;
 }
@@ -448,7 +463,7 @@ void add_tcp(Catalog& cat) {
         Exchange x(ctx, 1500ms);
         if (!x.open()) return x.failure();
         x.probe().send_close(1000);
-        x.finish(1000ms);
+        x.finish(1000ms, 1000ms);
         return require_server_fin(expect_answers(x.observations(), {}), x.observations());
       });
   add(cat,
@@ -467,7 +482,7 @@ void add_tcp(Catalog& cat) {
         Exchange x(ctx, 1500ms);
         if (!x.open()) return x.failure();
         x.probe().send(FrameBuilder().opcode(std::uint8_t{3}).random_mask().build());
-        x.finish(1000ms);
+        x.finish(1000ms, 1000ms);
         return require_server_fin(expect_fail(x.observations(), {1002}), x.observations());
       });
   add(cat,
@@ -491,13 +506,15 @@ void add_tcp(Catalog& cat) {
         auto more = x.probe().collect(x.bounded(1000ms), /*answer_close=*/false);
         for (auto& o : more) x.observations().push_back(std::move(o));
         CaseResult r;
-        r.expected = "the server closes TCP (it may send a Close first, but never with 1005, 1006 "
-                     "or 1015)";
+        r.expected =
+            "the server closes TCP (it may send a Close first, but never with 1005, 1006 "
+            "or 1015)";
         r.observed = describe(x.observations());
         r.verdict = Verdict::kTimeout;
         r.detail = "the server kept its side of the connection open after the client's FIN";
         for (const auto& o : x.observations()) {
-          if (o.kind == K::kClose && o.code && (*o.code == 1005 || *o.code == 1006 || *o.code == 1015)) {
+          if (o.kind == K::kClose && o.code &&
+              (*o.code == 1005 || *o.code == 1006 || *o.code == 1015)) {
             r.verdict = Verdict::kFail;
             r.detail = "the server sent a Close with " + code_text(*o.code) +
                        ", a code that MUST NOT be set in a Close frame (§7.4.1)";

@@ -25,7 +25,8 @@ std::string ascii_payload(std::size_t n, char seed) {
 
 std::string binary_payload(std::size_t n) {
   std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>(static_cast<unsigned char>(i & 0xFF));
+  for (std::size_t i = 0; i < n; ++i)
+    s[i] = static_cast<char>(static_cast<unsigned char>(i & 0xFF));
   return s;
 }
 
@@ -40,7 +41,9 @@ Millis Exchange::left() const {
   return std::max(rest, Millis{1});
 }
 
-Millis Exchange::bounded(Millis wait) const { return std::min(wait, left()); }
+Millis Exchange::bounded(Millis wait) const {
+  return std::min(wait, left());
+}
 
 bool Exchange::connect() {
   auto st = probe_->connect();
@@ -77,13 +80,16 @@ CaseResult Exchange::failure() const {
     r.detail = "the server never answered the opening handshake";
   } else {
     r.verdict = Verdict::kFail;
-    r.detail = "the opening handshake failed, so nothing else could be tested (see the "
-               "handshake.* cases for the precise rule)";
+    r.detail =
+        "the opening handshake failed, so nothing else could be tested (see the "
+        "handshake.* cases for the precise rule)";
   }
   return r;
 }
 
-void Exchange::push(Observation o) { obs_.push_back(std::move(o)); }
+void Exchange::push(Observation o) {
+  obs_.push_back(std::move(o));
+}
 
 bool Exchange::ended() const {
   return std::any_of(obs_.begin(), obs_.end(), [](const Observation& o) {
@@ -122,13 +128,27 @@ bool Exchange::await_end(Millis wait) {
   return ended();
 }
 
-void Exchange::finish(Millis wait) {
-  if (tcp_closed()) return;
-  auto more = probe_->collect(bounded(wait), /*answer_close=*/true);
-  for (auto& o : more) push(std::move(o));
+void Exchange::finish(Millis wait, Millis after_close) {
+  auto close_seen = [&] {
+    return std::any_of(obs_.begin(), obs_.end(),
+                       [](const Observation& o) { return o.kind == Observation::Kind::kClose; });
+  };
+  while (!tcp_closed()) {
+    bool handshake_done = close_seen() && probe_->close_sent();
+    Observation o = probe_->next(bounded(handshake_done ? std::min(wait, after_close) : wait));
+    auto kind = o.kind;
+    std::optional<std::uint16_t> code = o.code;
+    push(std::move(o));
+    if (kind == Observation::Kind::kClose && !probe_->close_sent() && !probe_->peer_closed()) {
+      // Answer the peer's Close as a well-behaved client (its code when sendable).
+      probe_->send_close(code && is_valid_close_code(*code) ? code : std::nullopt);
+    }
+    if (kind == Observation::Kind::kTimeout || kind == Observation::Kind::kBadFrame) return;
+  }
 }
 
-void Exchange::close(std::optional<std::uint16_t> code, std::string_view reason, Millis wait) {
+void Exchange::close(std::optional<std::uint16_t> code, std::string_view reason, Millis wait,
+                     Millis after_close) {
   if (tcp_closed()) return;
   if (!probe_->close_sent()) {
     // When the peer's Close already arrived, ours answers it (echoing its
@@ -147,7 +167,7 @@ void Exchange::close(std::optional<std::uint16_t> code, std::string_view reason,
       probe_->send_close(code, reason);
     }
   }
-  finish(wait);
+  finish(wait, after_close);
 }
 
 void add(Catalog& catalog, Spec spec, CaseFn run) {

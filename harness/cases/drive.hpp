@@ -79,11 +79,16 @@ class Exchange {
   // Waits for the peer to end the connection (Close, TCP close, invalid frame)
   // for at most `wait`; answers a Close. True when it ended.
   bool await_end(Millis wait);
-  // Everything until TCP closes or `wait` of silence (answering the peer's Close).
-  void finish(Millis wait = 1000ms);
+  // Everything until TCP closes or `wait` of silence, answering the peer's
+  // Close. Once the close handshake is done, only `after_close` more is given
+  // for the TCP close (most verdicts do not depend on it; the case
+  // close.tcp.server-closes-first does and passes a longer wait).
+  void finish(Millis wait = 1000ms, Millis after_close = kAfterClose);
   // Sends our Close (unless the peer already ended) and collects until TCP closes.
   void close(std::optional<std::uint16_t> code = 1000, std::string_view reason = {},
-             Millis wait = 1000ms);
+             Millis wait = 1000ms, Millis after_close = kAfterClose);
+
+  static constexpr Millis kAfterClose{500};
   // True once the peer sent a Close, closed TCP or broke the framing.
   [[nodiscard]] bool ended() const;
   [[nodiscard]] bool tcp_closed() const;
@@ -130,9 +135,8 @@ void add(Catalog& catalog, Spec spec, CaseFn run);
 // Common case bodies.
 // A standard connection, `send` writes frames, then the answers are awaited
 // (count = expected.size()), then we close with 1000 and judge.
-CaseResult run_answers(CaseContext& ctx, Millis budget,
-                       const std::function<void(Probe&)>& send, const Answers& expected,
-                       const Answers* non_strict = nullptr);
+CaseResult run_answers(CaseContext& ctx, Millis budget, const std::function<void(Probe&)>& send,
+                       const Answers& expected, const Answers* non_strict = nullptr);
 // A standard connection, `send` writes frames that the server must refuse;
 // judged by expect_fail.
 CaseResult run_fail(CaseContext& ctx, Millis budget, const std::function<void(Probe&)>& send,

@@ -28,7 +28,9 @@ constexpr const char* kInterleaveRule =
     "message unless an extension has been negotiated that can interpret the interleaving.";
 constexpr Millis kPause = 150ms;  // Autobahn pauses 1 s; the ordering evidence is the same
 
-std::string frag_lesson() { return lesson::at(lesson::kLifecycle, "fragmented-messages"); }
+std::string frag_lesson() {
+  return lesson::at(lesson::kLifecycle, "fragmented-messages");
+}
 
 enum class Write { kOne, kPerFrame, kByteByByte };
 
@@ -40,33 +42,45 @@ void send_frames(Probe& p, const std::vector<std::string>& frames, Write how) {
   std::string all;
   for (const auto& f : frames) all += f;
   switch (how) {
-    case Write::kOne: p.send(all); break;
+    case Write::kOne:
+      p.send(all);
+      break;
     case Write::kPerFrame:
       for (const auto& f : frames) p.send(f);
       break;
-    case Write::kByteByByte: p.send_chopped(all, 1); break;
+    case Write::kByteByByte:
+      p.send_chopped(all, 1);
+      break;
   }
 }
 
 const char* how_id(Write how) {
   switch (how) {
-    case Write::kOne: return "one-write";
-    case Write::kPerFrame: return "frame-per-write";
-    case Write::kByteByByte: return "byte-by-byte";
+    case Write::kOne:
+      return "one-write";
+    case Write::kPerFrame:
+      return "frame-per-write";
+    case Write::kByteByByte:
+      return "byte-by-byte";
   }
   return "";
 }
 
 const char* how_text(Write how) {
   switch (how) {
-    case Write::kOne: return "all in one TCP write";
-    case Write::kPerFrame: return "one TCP write per frame";
-    case Write::kByteByByte: return "one byte per TCP write";
+    case Write::kOne:
+      return "all in one TCP write";
+    case Write::kPerFrame:
+      return "one TCP write per frame";
+    case Write::kByteByByte:
+      return "one byte per TCP write";
   }
   return "";
 }
 
-Millis budget_for(Write how) { return how == Write::kByteByByte ? 1500ms : 1000ms; }
+Millis budget_for(Write how) {
+  return how == Write::kByteByByte ? 1500ms : 1000ms;
+}
 
 void add_control_fragmented(Catalog& cat, const char* id, const char* ab, Opcode op,
                             const char* name) {
@@ -77,16 +91,20 @@ void add_control_fragmented(Catalog& cat, const char* id, const char* ab, Opcode
            .rfc_section = "5.4",
            .rfc_text = kControlRule,
            .autobahn = ab,
-           .description = std::string("Send a ") + name + " with FIN=0 followed by a "
+           .description = std::string("Send a ") + name +
+                          " with FIN=0 followed by a "
                           "continuation; the server must fail the connection (1002).",
            .hint = "A control frame (opcode >= 8) with FIN=0 is a protocol error; reject it "
                    "before treating what follows as its continuation.",
            .lesson = lesson::at(lesson::kFraming, "control-frames")},
       [op](CaseContext& ctx) {
         std::string body = op == Opcode::kClose ? std::string("\x03\xe8", 2) : "fragment1";
-        return run_fail(ctx, 1000ms, [&](Probe& p) {
-          p.send(frame(op, body, false) + frame(Opcode::kContinuation, "fragment2", true));
-        }, {1002});
+        return run_fail(
+            ctx, 1000ms,
+            [&](Probe& p) {
+              p.send(frame(op, body, false) + frame(Opcode::kContinuation, "fragment2", true));
+            },
+            {1002});
       });
 }
 
@@ -106,10 +124,14 @@ void add_two_fragments(Catalog& cat, const char* ab, Write how) {
            .lesson = frag_lesson(),
            .timeout = budget_for(how)},
       [how](CaseContext& ctx) {
-        return run_answers(ctx, budget_for(how), [&](Probe& p) {
-          send_frames(p, {frame(Opcode::kText, "fragment1", false),
-                          frame(Opcode::kContinuation, "fragment2", true)}, how);
-        }, {Answer::text("fragment1fragment2")});
+        return run_answers(ctx, budget_for(how),
+                           [&](Probe& p) {
+                             send_frames(p,
+                                         {frame(Opcode::kText, "fragment1", false),
+                                          frame(Opcode::kContinuation, "fragment2", true)},
+                                         how);
+                           },
+                           {Answer::text("fragment1fragment2")});
       });
 }
 
@@ -129,10 +151,15 @@ void add_ping_between(Catalog& cat, const char* ab, Write how) {
            .lesson = frag_lesson(),
            .timeout = budget_for(how)},
       [how](CaseContext& ctx) {
-        return run_answers(ctx, budget_for(how), [&](Probe& p) {
-          send_frames(p, {frame(Opcode::kText, "fragment1", false), frame(Opcode::kPing, "pongme!", true),
-                          frame(Opcode::kContinuation, "fragment2", true)}, how);
-        }, {Answer::pong("pongme!"), Answer::text("fragment1fragment2")});
+        return run_answers(ctx, budget_for(how),
+                           [&](Probe& p) {
+                             send_frames(p,
+                                         {frame(Opcode::kText, "fragment1", false),
+                                          frame(Opcode::kPing, "pongme!", true),
+                                          frame(Opcode::kContinuation, "fragment2", true)},
+                                         how);
+                           },
+                           {Answer::pong("pongme!"), Answer::text("fragment1fragment2")});
       });
 }
 
@@ -153,10 +180,15 @@ void add_unexpected_continuation(Catalog& cat, const char* ab, bool fin, Write h
            .lesson = frag_lesson(),
            .timeout = budget_for(how)},
       [fin, how](CaseContext& ctx) {
-        return run_fail(ctx, budget_for(how), [&](Probe& p) {
-          send_frames(p, {frame(Opcode::kContinuation, "non-continuation payload", fin),
-                          frame(Opcode::kText, "Hello, world!", true)}, how);
-        }, {1002});
+        return run_fail(ctx, budget_for(how),
+                        [&](Probe& p) {
+                          send_frames(
+                              p,
+                              {frame(Opcode::kContinuation, "non-continuation payload", fin),
+                               frame(Opcode::kText, "Hello, world!", true)},
+                              how);
+                        },
+                        {1002});
       });
 }
 
@@ -179,20 +211,23 @@ void add_pings_with_pauses(Catalog& cat, const char* ab, bool per_frame) {
            .lesson = frag_lesson(),
            .timeout = 1500ms},
       [per_frame](CaseContext& ctx) {
-        return run_answers(ctx, 1500ms, [&](Probe& p) {
-          std::vector<std::string> first = {frame(Opcode::kText, "fragment1", false),
-                                            frame(Opcode::kContinuation, "fragment2", false),
-                                            frame(Opcode::kPing, "pongme 1!", true)};
-          std::vector<std::string> second = {frame(Opcode::kContinuation, "fragment3", false),
-                                             frame(Opcode::kContinuation, "fragment4", false),
-                                             frame(Opcode::kPing, "pongme 2!", true),
-                                             frame(Opcode::kContinuation, "fragment5", true)};
-          Write how = per_frame ? Write::kPerFrame : Write::kOne;
-          send_frames(p, first, how);
-          p.pause(kPause);
-          send_frames(p, second, how);
-        }, {Answer::pong("pongme 1!"), Answer::pong("pongme 2!"),
-            Answer::text("fragment1fragment2fragment3fragment4fragment5")});
+        return run_answers(
+            ctx, 1500ms,
+            [&](Probe& p) {
+              std::vector<std::string> first = {frame(Opcode::kText, "fragment1", false),
+                                                frame(Opcode::kContinuation, "fragment2", false),
+                                                frame(Opcode::kPing, "pongme 1!", true)};
+              std::vector<std::string> second = {frame(Opcode::kContinuation, "fragment3", false),
+                                                 frame(Opcode::kContinuation, "fragment4", false),
+                                                 frame(Opcode::kPing, "pongme 2!", true),
+                                                 frame(Opcode::kContinuation, "fragment5", true)};
+              Write how = per_frame ? Write::kPerFrame : Write::kOne;
+              send_frames(p, first, how);
+              p.pause(kPause);
+              send_frames(p, second, how);
+            },
+            {Answer::pong("pongme 1!"), Answer::pong("pongme 2!"),
+             Answer::text("fragment1fragment2fragment3fragment4fragment5")});
       });
 }
 
@@ -228,12 +263,15 @@ void register_fragmentation_cases(Catalog& cat) {
            .lesson = frag_lesson()},
       [](CaseContext& ctx) {
         static const Answers kNone{};
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send(frame(Opcode::kText, "fragment1", false) +
-                 frame(Opcode::kContinuation, "fragment2", true) +
-                 frame(Opcode::kContinuation, "fragment3", false) +
-                 frame(Opcode::kText, "fragment4", true));
-        }, {1002}, {Answer::text("fragment1fragment2")}, &kNone);
+        return run_fail(
+            ctx, 1000ms,
+            [](Probe& p) {
+              p.send(frame(Opcode::kText, "fragment1", false) +
+                     frame(Opcode::kContinuation, "fragment2", true) +
+                     frame(Opcode::kContinuation, "fragment3", false) +
+                     frame(Opcode::kText, "fragment4", true));
+            },
+            {1002}, {Answer::text("fragment1fragment2")}, &kNone);
       });
   for (bool fin : {false, true}) {
     add(cat,
@@ -251,12 +289,14 @@ void register_fragmentation_cases(Catalog& cat) {
                      "later text frame 'adopt' it.",
              .lesson = frag_lesson()},
         [fin](CaseContext& ctx) {
-          return run_fail(ctx, 1000ms, [&](Probe& p) {
-            std::string once = frame(Opcode::kContinuation, "fragment1", fin) +
-                               frame(Opcode::kText, "fragment2", false) +
-                               frame(Opcode::kContinuation, "fragment3", true);
-            p.send(once + once);
-          }, {1002});
+          return run_fail(ctx, 1000ms,
+                          [&](Probe& p) {
+                            std::string once = frame(Opcode::kContinuation, "fragment1", fin) +
+                                               frame(Opcode::kText, "fragment2", false) +
+                                               frame(Opcode::kContinuation, "fragment3", true);
+                            p.send(once + once);
+                          },
+                          {1002});
         });
   }
   add(cat,
@@ -272,9 +312,12 @@ void register_fragmentation_cases(Catalog& cat) {
                    "come; a new text or binary frame is a protocol error.",
            .lesson = frag_lesson()},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send(frame(Opcode::kText, "fragment1", false) + frame(Opcode::kText, "fragment2", true));
-        }, {1002});
+        return run_fail(ctx, 1000ms,
+                        [](Probe& p) {
+                          p.send(frame(Opcode::kText, "fragment1", false) +
+                                 frame(Opcode::kText, "fragment2", true));
+                        },
+                        {1002});
       });
   add_pings_with_pauses(cat, "5.19", false);
   add_pings_with_pauses(cat, "5.20", true);
@@ -294,9 +337,12 @@ void register_fragmentation_cases(Catalog& cat) {
       [](CaseContext& ctx) {
         std::string a = binary_payload(100);
         std::string b = binary_payload(256).substr(100);
-        return run_answers(ctx, 1000ms, [&](Probe& p) {
-          p.send(frame(Opcode::kBinary, a, false) + frame(Opcode::kContinuation, b, true));
-        }, {Answer::binary(a + b)});
+        return run_answers(
+            ctx, 1000ms,
+            [&](Probe& p) {
+              p.send(frame(Opcode::kBinary, a, false) + frame(Opcode::kContinuation, b, true));
+            },
+            {Answer::binary(a + b)});
       });
   add(cat,
       Spec{.id = "fragmentation.text.100-one-byte-fragments",
@@ -311,14 +357,16 @@ void register_fragmentation_cases(Catalog& cat) {
            .lesson = frag_lesson()},
       [](CaseContext& ctx) {
         std::string text = ascii_payload(100);
-        return run_answers(ctx, 1000ms, [&](Probe& p) {
-          std::string all;
-          for (std::size_t i = 0; i < text.size(); ++i) {
-            all += frame(i == 0 ? Opcode::kText : Opcode::kContinuation, text.substr(i, 1),
-                         i + 1 == text.size());
-          }
-          p.send(all);
-        }, {Answer::text(text)});
+        return run_answers(ctx, 1000ms,
+                           [&](Probe& p) {
+                             std::string all;
+                             for (std::size_t i = 0; i < text.size(); ++i) {
+                               all += frame(i == 0 ? Opcode::kText : Opcode::kContinuation,
+                                            text.substr(i, 1), i + 1 == text.size());
+                             }
+                             p.send(all);
+                           },
+                           {Answer::text(text)});
       });
   add(cat,
       Spec{.id = "fragmentation.text.empty-final-fragment",
@@ -331,9 +379,12 @@ void register_fragmentation_cases(Catalog& cat) {
            .hint = "An empty frame can end a message: FIN matters, not the payload length.",
            .lesson = frag_lesson()},
       [](CaseContext& ctx) {
-        return run_answers(ctx, 1000ms, [](Probe& p) {
-          p.send(frame(Opcode::kText, "abc", false) + frame(Opcode::kContinuation, "", true));
-        }, {Answer::text("abc")});
+        return run_answers(
+            ctx, 1000ms,
+            [](Probe& p) {
+              p.send(frame(Opcode::kText, "abc", false) + frame(Opcode::kContinuation, "", true));
+            },
+            {Answer::text("abc")});
       });
   add(cat,
       Spec{.id = "fragmentation.binary.second-fragment-is-binary",
@@ -341,14 +392,18 @@ void register_fragmentation_cases(Catalog& cat) {
            .lab = kLabLifecycle,
            .rfc_section = "5.4",
            .rfc_text = kInterleaveRule,
-           .description = "Send binary FIN=0, then another binary frame FIN=1; the server must fail "
-                          "the connection.",
+           .description =
+               "Send binary FIN=0, then another binary frame FIN=1; the server must fail "
+               "the connection.",
            .hint = "Same rule as for text: inside an open message only opcode 0 continues it.",
            .lesson = frag_lesson()},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send(frame(Opcode::kBinary, "part1", false) + frame(Opcode::kBinary, "part2", true));
-        }, {1002});
+        return run_fail(ctx, 1000ms,
+                        [](Probe& p) {
+                          p.send(frame(Opcode::kBinary, "part1", false) +
+                                 frame(Opcode::kBinary, "part2", true));
+                        },
+                        {1002});
       });
   add(cat,
       Spec{.id = "fragmentation.binary.inside-text-message",
@@ -362,9 +417,12 @@ void register_fragmentation_cases(Catalog& cat) {
                    "messages interleave: fail with 1002.",
            .lesson = frag_lesson()},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send(frame(Opcode::kText, "text part", false) + frame(Opcode::kBinary, "binary", true));
-        }, {1002});
+        return run_fail(ctx, 1000ms,
+                        [](Probe& p) {
+                          p.send(frame(Opcode::kText, "text part", false) +
+                                 frame(Opcode::kBinary, "binary", true));
+                        },
+                        {1002});
       });
 }
 

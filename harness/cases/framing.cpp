@@ -18,7 +18,9 @@ using K = Observation::Kind;
 
 constexpr const char* kGroup = "framing";
 
-std::string framing_lesson(std::string_view anchor) { return lesson::at(lesson::kFraming, anchor); }
+std::string framing_lesson(std::string_view anchor) {
+  return lesson::at(lesson::kFraming, anchor);
+}
 
 struct LengthCase {
   const char* name;
@@ -37,7 +39,8 @@ const std::vector<LengthCase> kLengths = {
     {"len-127", 127, 0, "1.1.4", "1.2.4", "127 bytes: 16-bit length form"},
     {"len-128", 128, 0, "1.1.5", "1.2.5", "128 bytes: 16-bit length form"},
     {"len-65535", 65535, 0, "1.1.6", "1.2.6", "65535 bytes: the largest 16-bit length"},
-    {"len-65536", 65536, 0, "1.1.7", "1.2.7", "65536 bytes: the smallest 64-bit length (field 127)"},
+    {"len-65536", 65536, 0, "1.1.7", "1.2.7",
+     "65536 bytes: the smallest 64-bit length (field 127)"},
     {"len-65536.chopped-997", 65536, 997, "1.1.8", "1.2.8",
      "65536 bytes written in 997-byte TCP pieces (the frame arrives in many reads)"},
 };
@@ -53,31 +56,35 @@ constexpr const char* kUnmaskedRule =
     "case, a server MAY send a Close frame with a status code of 1002 (protocol error)";
 
 std::string length_hint(std::size_t size) {
-  if (size == 0) return "An empty frame is still a frame: read the 2-byte header, a mask key, and "
-                        "zero payload bytes, then echo an empty message.";
-  if (size <= 125) return "Lengths up to 125 sit in the 7 low bits of byte 2; do not forget to "
-                          "strip the MASK bit (0x80) before using them.";
-  if (size <= 65535) return "Lengths 126..65535 use the 16-bit form: the 7-bit field holds 126 and "
-                            "the next 2 bytes are the length in network byte order (big-endian). "
-                            "Your reply must use the same minimal form.";
-  return "Lengths over 65535 use the 64-bit form (field 127, then 8 big-endian bytes). Keep reading "
+  if (size == 0)
+    return "An empty frame is still a frame: read the 2-byte header, a mask key, and "
+           "zero payload bytes, then echo an empty message.";
+  if (size <= 125)
+    return "Lengths up to 125 sit in the 7 low bits of byte 2; do not forget to "
+           "strip the MASK bit (0x80) before using them.";
+  if (size <= 65535)
+    return "Lengths 126..65535 use the 16-bit form: the 7-bit field holds 126 and "
+           "the next 2 bytes are the length in network byte order (big-endian). "
+           "Your reply must use the same minimal form.";
+  return "Lengths over 65535 use the 64-bit form (field 127, then 8 big-endian bytes). Keep "
+         "reading "
          "until the whole payload is in: one recv() rarely returns 64 KiB.";
 }
 
 CaseResult send_and_echo(CaseContext& ctx, Millis budget, Opcode op, const std::string& payload,
                          std::size_t chop) {
   K kind = op == Opcode::kText ? K::kText : K::kBinary;
-  return run_answers(
-      ctx, budget,
-      [&](Probe& p) {
-        std::string frame = FrameBuilder().opcode(op).random_mask().payload(payload).build();
-        if (chop == 0) {
-          p.send(frame);
-        } else {
-          p.send_chopped(frame, chop);
-        }
-      },
-      {Answer{kind, payload}});
+  return run_answers(ctx, budget,
+                     [&](Probe& p) {
+                       std::string frame =
+                           FrameBuilder().opcode(op).random_mask().payload(payload).build();
+                       if (chop == 0) {
+                         p.send(frame);
+                       } else {
+                         p.send_chopped(frame, chop);
+                       }
+                     },
+                     {Answer{kind, payload}});
 }
 
 void add_length_cases(Catalog& cat) {
@@ -99,7 +106,8 @@ void add_length_cases(Catalog& cat) {
                .timeout = budget},
           [size = lc.size, chop = lc.chop, text, budget](CaseContext& ctx) {
             std::string payload = text ? ascii_payload(size) : binary_payload(size);
-            return send_and_echo(ctx, budget, text ? Opcode::kText : Opcode::kBinary, payload, chop);
+            return send_and_echo(ctx, budget, text ? Opcode::kText : Opcode::kBinary, payload,
+                                 chop);
           });
     }
   }
@@ -117,9 +125,12 @@ void add_mask_cases(Catalog& cat) {
                    "else; a frame without it is a protocol error (1002), not a message.",
            .lesson = framing_lesson("masking")},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send_frame(FrameBuilder().opcode(Opcode::kText).unmasked().payload("unmasked"));
-        }, {1002});
+        return run_fail(
+            ctx, 1000ms,
+            [](Probe& p) {
+              p.send_frame(FrameBuilder().opcode(Opcode::kText).unmasked().payload("unmasked"));
+            },
+            {1002});
       });
   add(cat,
       Spec{.id = "framing.mask.unmasked-ping",
@@ -132,9 +143,12 @@ void add_mask_cases(Catalog& cat) {
                    "on the opcode.",
            .lesson = framing_lesson("masking")},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send_frame(FrameBuilder().opcode(Opcode::kPing).unmasked().payload("unmasked"));
-        }, {1002});
+        return run_fail(
+            ctx, 1000ms,
+            [](Probe& p) {
+              p.send_frame(FrameBuilder().opcode(Opcode::kPing).unmasked().payload("unmasked"));
+            },
+            {1002});
       });
   add(cat,
       Spec{.id = "framing.mask.zero-key",
@@ -147,9 +161,13 @@ void add_mask_cases(Catalog& cat) {
                    "when they are all zero.",
            .lesson = framing_lesson("masking")},
       [](CaseContext& ctx) {
-        return run_answers(ctx, 1000ms, [](Probe& p) {
-          p.send_frame(FrameBuilder().opcode(Opcode::kText).mask({0, 0, 0, 0}).payload("zero key"));
-        }, {Answer::text("zero key")});
+        return run_answers(
+            ctx, 1000ms,
+            [](Probe& p) {
+              p.send_frame(
+                  FrameBuilder().opcode(Opcode::kText).mask({0, 0, 0, 0}).payload("zero key"));
+            },
+            {Answer::text("zero key")});
       });
   add(cat,
       Spec{.id = "framing.mask.server-frames-unmasked",
@@ -178,11 +196,21 @@ void add_mask_cases(Catalog& cat) {
                    "key.",
            .lesson = framing_lesson("masking")},
       [](CaseContext& ctx) {
-        return run_answers(ctx, 1000ms, [](Probe& p) {
-          p.send_frame(FrameBuilder().opcode(Opcode::kText).mask({1, 2, 3, 4}).payload("first"));
-          p.send_frame(FrameBuilder().opcode(Opcode::kText).mask({0xF0, 0x0F, 0xAA, 0x55}).payload("second"));
-          p.send_frame(FrameBuilder().opcode(Opcode::kText).mask({0xFF, 0xFF, 0xFF, 0xFF}).payload("third"));
-        }, {Answer::text("first"), Answer::text("second"), Answer::text("third")});
+        return run_answers(
+            ctx, 1000ms,
+            [](Probe& p) {
+              p.send_frame(
+                  FrameBuilder().opcode(Opcode::kText).mask({1, 2, 3, 4}).payload("first"));
+              p.send_frame(FrameBuilder()
+                               .opcode(Opcode::kText)
+                               .mask({0xF0, 0x0F, 0xAA, 0x55})
+                               .payload("second"));
+              p.send_frame(FrameBuilder()
+                               .opcode(Opcode::kText)
+                               .mask({0xFF, 0xFF, 0xFF, 0xFF})
+                               .payload("third"));
+            },
+            {Answer::text("first"), Answer::text("second"), Answer::text("third")});
       });
 }
 
@@ -192,22 +220,25 @@ void add_length_form_cases(Catalog& cat) {
            .group = kGroup,
            .lab = kLabFraming,
            .rfc_section = "5.2",
-           .rfc_text = "If 127, the following 8 bytes interpreted as a 64-bit unsigned integer (the "
-                       "most significant bit MUST be 0) are the payload length.",
+           .rfc_text =
+               "If 127, the following 8 bytes interpreted as a 64-bit unsigned integer (the "
+               "most significant bit MUST be 0) are the payload length.",
            .description = "Send a binary frame whose 64-bit length has its top bit set; the server "
                           "must fail the connection (1002 or 1009, or drop).",
            .hint = "Reject a 64-bit length with bit 63 set before doing arithmetic with it (it is "
                    "negative as a signed number); never wait for 2^63 bytes.",
            .lesson = framing_lesson("payload-length")},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send_frame(FrameBuilder()
-                           .opcode(Opcode::kBinary)
-                           .random_mask()
-                           .length_form(LengthForm::k64)
-                           .declared_length(0x8000000000000005ull)
-                           .payload("12345"));
-        }, {1002, 1009});
+        return run_fail(ctx, 1000ms,
+                        [](Probe& p) {
+                          p.send_frame(FrameBuilder()
+                                           .opcode(Opcode::kBinary)
+                                           .random_mask()
+                                           .length_form(LengthForm::k64)
+                                           .declared_length(0x8000000000000005ull)
+                                           .payload("12345"));
+                        },
+                        {1002, 1009});
       });
   auto non_minimal = [&](const char* id, LengthForm form, const char* form_text) {
     add(cat,
@@ -215,7 +246,8 @@ void add_length_form_cases(Catalog& cat) {
              .group = kGroup,
              .lab = kLabFraming,
              .rfc_section = "5.2",
-             .rfc_text = "in all cases, the minimal number of bytes MUST be used to encode the length",
+             .rfc_text =
+                 "in all cases, the minimal number of bytes MUST be used to encode the length",
              .points = 0,
              .description = std::string("Send a 5-byte text frame whose length uses the ") +
                             form_text + " form (not minimal). INFO: receivers differ; most accept.",
@@ -223,12 +255,18 @@ void add_length_form_cases(Catalog& cat) {
                      "fail with 1002; either way your own frames must use the minimal form.",
              .lesson = framing_lesson("payload-length")},
         [form](CaseContext& ctx) {
-          auto r = run_answers(ctx, 1000ms, [form](Probe& p) {
-            p.send_frame(
-                FrameBuilder().opcode(Opcode::kText).random_mask().length_form(form).payload("hello"));
-          }, {Answer::text("hello")});
-          return as_info(std::move(r), "RFC 6455 binds the sender; accepting or failing are both "
-                                       "seen in practice");
+          auto r = run_answers(ctx, 1000ms,
+                               [form](Probe& p) {
+                                 p.send_frame(FrameBuilder()
+                                                  .opcode(Opcode::kText)
+                                                  .random_mask()
+                                                  .length_form(form)
+                                                  .payload("hello"));
+                               },
+                               {Answer::text("hello")});
+          return as_info(std::move(r),
+                         "RFC 6455 binds the sender; accepting or failing are both "
+                         "seen in practice");
         });
   };
   non_minimal("framing.length.non-minimal-16bit", LengthForm::k16, "16-bit");
@@ -249,12 +287,16 @@ void add_stream_cases(Catalog& cat) {
                    "rest of the buffer instead of waiting for the next read.",
            .lesson = framing_lesson("reading-frames-from-a-stream")},
       [](CaseContext& ctx) {
-        return run_answers(ctx, 1000ms, [](Probe& p) {
-          MaskKey k{9, 8, 7, 6};
-          std::string both = FrameBuilder().opcode(Opcode::kText).mask(k).payload("one").build() +
-                             FrameBuilder().opcode(Opcode::kText).mask(k).payload("two").build();
-          p.send(both);
-        }, {Answer::text("one"), Answer::text("two")});
+        return run_answers(
+            ctx, 1000ms,
+            [](Probe& p) {
+              MaskKey k{9, 8, 7, 6};
+              std::string both =
+                  FrameBuilder().opcode(Opcode::kText).mask(k).payload("one").build() +
+                  FrameBuilder().opcode(Opcode::kText).mask(k).payload("two").build();
+              p.send(both);
+            },
+            {Answer::text("one"), Answer::text("two")});
       });
   add(cat,
       Spec{.id = "framing.stream.frame-byte-by-byte",
@@ -271,9 +313,13 @@ void add_stream_cases(Catalog& cat) {
            .timeout = 2000ms},
       [](CaseContext& ctx) {
         std::string payload = ascii_payload(200);
-        return run_answers(ctx, 2000ms, [&](Probe& p) {
-          p.send_chopped(FrameBuilder().opcode(Opcode::kText).random_mask().payload(payload).build(), 1);
-        }, {Answer::text(payload)});
+        return run_answers(
+            ctx, 2000ms,
+            [&](Probe& p) {
+              p.send_chopped(
+                  FrameBuilder().opcode(Opcode::kText).random_mask().payload(payload).build(), 1);
+            },
+            {Answer::text(payload)});
       });
   add(cat,
       Spec{.id = "framing.stream.header-then-payload-later",
@@ -288,21 +334,26 @@ void add_stream_cases(Catalog& cat) {
            .lesson = framing_lesson("reading-frames-from-a-stream")},
       [](CaseContext& ctx) {
         std::string payload = ascii_payload(300, 'x');
-        return run_answers(ctx, 1000ms, [&](Probe& p) {
-          std::string frame = FrameBuilder().opcode(Opcode::kBinary).random_mask().payload(payload).build();
-          std::size_t header = frame.size() - payload.size();
-          p.send(std::string_view(frame).substr(0, header));
-          p.pause(100ms);
-          p.send(std::string_view(frame).substr(header));
-        }, {Answer::binary(payload)});
+        return run_answers(
+            ctx, 1000ms,
+            [&](Probe& p) {
+              std::string frame =
+                  FrameBuilder().opcode(Opcode::kBinary).random_mask().payload(payload).build();
+              std::size_t header = frame.size() - payload.size();
+              p.send(std::string_view(frame).substr(0, header));
+              p.pause(100ms);
+              p.send(std::string_view(frame).substr(header));
+            },
+            {Answer::binary(payload)});
       });
   add(cat,
       Spec{.id = "framing.binary.all-byte-values",
            .group = kGroup,
            .lab = kLabFraming,
            .rfc_section = "5.6",
-           .rfc_text = "The \"Payload data\" is arbitrary binary data whose interpretation is solely "
-                       "up to the application layer.",
+           .rfc_text =
+               "The \"Payload data\" is arbitrary binary data whose interpretation is solely "
+               "up to the application layer.",
            .description = "Send a binary frame holding every byte value 0..255 twice; expect an "
                           "identical echo.",
            .hint = "Binary payloads may contain 0x00 and any other byte: do not treat them as C "

@@ -34,7 +34,9 @@ constexpr const char* kRefuseRule =
     "handshake and return an HTTP response with an appropriate error code (such as 400 Bad "
     "Request).";
 
-std::string hs_lesson(std::string_view anchor) { return lesson::at(lesson::kHandshake, anchor); }
+std::string hs_lesson(std::string_view anchor) {
+  return lesson::at(lesson::kHandshake, anchor);
+}
 
 // A request as an ordered list of lines, edited per case.
 struct Request {
@@ -125,8 +127,9 @@ RejectRule version_rule() {
   r.required_header = "Sec-WebSocket-Version";
   r.required_token = "13";
   r.drop_fails = true;
-  r.rule = "§4.2.2/§4.4: an unsupported version gets an HTTP error and the versions the server "
-           "supports";
+  r.rule =
+      "§4.2.2/§4.4: an unsupported version gets an HTTP error and the versions the server "
+      "supports";
   return r;
 }
 
@@ -189,10 +192,11 @@ void add_basics(Catalog& cat) {
            .group = kGroup,
            .lab = kLabHandshake,
            .rfc_section = "4.2.2",
-           .rfc_text = "If the server chooses to accept the incoming connection, it MUST reply with "
-                       "a valid HTTP response ... A Status-Line with a 101 response code ... An "
-                       "|Upgrade| header field with value \"websocket\" ... A |Connection| header "
-                       "field with value \"Upgrade\" ... A |Sec-WebSocket-Accept| header field.",
+           .rfc_text =
+               "If the server chooses to accept the incoming connection, it MUST reply with "
+               "a valid HTTP response ... A Status-Line with a 101 response code ... An "
+               "|Upgrade| header field with value \"websocket\" ... A |Connection| header "
+               "field with value \"Upgrade\" ... A |Sec-WebSocket-Accept| header field.",
            .points = 3,
            .description = "Send a valid opening handshake with a fresh random key; expect 101 with "
                           "Upgrade, Connection and the right Sec-WebSocket-Accept, then an echo.",
@@ -237,94 +241,101 @@ void add_request_line(Catalog& cat) {
   method.rule = "§4.2.1: the method MUST be GET";
   for (const char* m : {"POST", "PUT", "HEAD"}) {
     std::string lower = m;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
-      return static_cast<char>(std::tolower(c));
-    });
-    add_refusal(cat, "handshake.method." + lower, "4.2.1",
-                "An HTTP/1.1 or higher GET request, including a \"Request-URI\" ...",
-                std::string("Send a complete upgrade request with method ") + m +
-                    "; expect 405 Method Not Allowed (or 400), not 101.",
-                "Check the method before anything else: only GET can open a WebSocket. Answer "
-                "405 with an Allow: GET header.",
-                "reading-the-request",
-                [m](Request& r, const CaseContext& ctx) {
-                  r.request_line = std::string(m) + " " + Request::path(ctx) + " HTTP/1.1";
-                  if (std::string_view(m) != "HEAD") r.add("Content-Length", "0");
-                },
-                method);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    add_refusal(
+        cat, "handshake.method." + lower, "4.2.1",
+        "An HTTP/1.1 or higher GET request, including a \"Request-URI\" ...",
+        std::string("Send a complete upgrade request with method ") + m +
+            "; expect 405 Method Not Allowed (or 400), not 101.",
+        "Check the method before anything else: only GET can open a WebSocket. Answer "
+        "405 with an Allow: GET header.",
+        "reading-the-request",
+        [m](Request& r, const CaseContext& ctx) {
+          r.request_line = std::string(m) + " " + Request::path(ctx) + " HTTP/1.1";
+          if (std::string_view(m) != "HEAD") r.add("Content-Length", "0");
+        },
+        method);
   }
-  add_refusal(cat, "handshake.method.lowercase-get", "4.2.1",
-              "An HTTP/1.1 or higher GET request, including a \"Request-URI\" ...",
-              "Send the method as \"get\" (methods are case-sensitive, RFC 9110 §9.1); expect 405 "
-              "or 400, not 101.",
-              "Compare the method exactly: \"get\" is not \"GET\".", "reading-the-request",
-              [](Request& r, const CaseContext& ctx) {
-                r.request_line = "get " + Request::path(ctx) + " HTTP/1.1";
-              },
-              method);
+  add_refusal(
+      cat, "handshake.method.lowercase-get", "4.2.1",
+      "An HTTP/1.1 or higher GET request, including a \"Request-URI\" ...",
+      "Send the method as \"get\" (methods are case-sensitive, RFC 9110 §9.1); expect 405 "
+      "or 400, not 101.",
+      "Compare the method exactly: \"get\" is not \"GET\".", "reading-the-request",
+      [](Request& r, const CaseContext& ctx) {
+        r.request_line = "get " + Request::path(ctx) + " HTTP/1.1";
+      },
+      method);
   RejectRule version;
   version.statuses = {400, 426, 505};
   version.rule = "§4.2.1: the HTTP version MUST be at least 1.1";
-  add_refusal(cat, "handshake.http-version.1.0", "4.2.1",
-              "An HTTP/1.1 or higher GET request, including a \"Request-URI\" ...",
-              "Send the upgrade request as HTTP/1.0; expect a 4xx (or 505), not 101.",
-              "Parse the version in the request line; HTTP/1.0 has no Upgrade mechanism.",
-              "reading-the-request",
-              [](Request& r, const CaseContext& ctx) {
-                r.request_line = "GET " + Request::path(ctx) + " HTTP/1.0";
-              },
-              version);
-  add_refusal(cat, "handshake.request-line.no-version", "4.2.1", kRefuseRule,
-              "Send \"GET /\" without an HTTP version (an HTTP/0.9 request line); expect 400.",
-              "A request line has exactly three parts: method, target, version.",
-              "reading-the-request",
-              [](Request& r, const CaseContext& ctx) { r.request_line = "GET " + Request::path(ctx); },
-              any_4xx("§4.2.1: a malformed request gets an HTTP error"));
-  add_refusal(cat, "handshake.request-line.garbage", "4.2.1", kRefuseRule,
-              "Send a request line that is not HTTP (\"HELLO WEBSOCKET\"); expect 400.",
-              "Reject what you cannot parse with 400 and close; do not guess.",
-              "reading-the-request",
-              [](Request& r, const CaseContext&) { r.request_line = "HELLO WEBSOCKET"; },
-              any_4xx("§4.2.1: a malformed request gets an HTTP error"));
-  add_refusal(cat, "handshake.header.no-colon", "4.2.1", kRefuseRule,
-              "Send a header line without a colon (\"Upgrade websocket\"); expect 400.",
-              "Every header line is name \":\" value; a line without a colon is malformed.",
-              "reading-the-request",
-              [](Request& r, const CaseContext&) {
-                r.remove("Upgrade");
-                r.raw_lines.push_back("Upgrade websocket");
-              },
-              any_4xx("§4.2.1: a malformed request gets an HTTP error"));
+  add_refusal(
+      cat, "handshake.http-version.1.0", "4.2.1",
+      "An HTTP/1.1 or higher GET request, including a \"Request-URI\" ...",
+      "Send the upgrade request as HTTP/1.0; expect a 4xx (or 505), not 101.",
+      "Parse the version in the request line; HTTP/1.0 has no Upgrade mechanism.",
+      "reading-the-request",
+      [](Request& r, const CaseContext& ctx) {
+        r.request_line = "GET " + Request::path(ctx) + " HTTP/1.0";
+      },
+      version);
+  add_refusal(
+      cat, "handshake.request-line.no-version", "4.2.1", kRefuseRule,
+      "Send \"GET /\" without an HTTP version (an HTTP/0.9 request line); expect 400.",
+      "A request line has exactly three parts: method, target, version.", "reading-the-request",
+      [](Request& r, const CaseContext& ctx) { r.request_line = "GET " + Request::path(ctx); },
+      any_4xx("§4.2.1: a malformed request gets an HTTP error"));
+  add_refusal(
+      cat, "handshake.request-line.garbage", "4.2.1", kRefuseRule,
+      "Send a request line that is not HTTP (\"HELLO WEBSOCKET\"); expect 400.",
+      "Reject what you cannot parse with 400 and close; do not guess.", "reading-the-request",
+      [](Request& r, const CaseContext&) { r.request_line = "HELLO WEBSOCKET"; },
+      any_4xx("§4.2.1: a malformed request gets an HTTP error"));
+  add_refusal(
+      cat, "handshake.header.no-colon", "4.2.1", kRefuseRule,
+      "Send a header line without a colon (\"Upgrade websocket\"); expect 400.",
+      "Every header line is name \":\" value; a line without a colon is malformed.",
+      "reading-the-request",
+      [](Request& r, const CaseContext&) {
+        r.remove("Upgrade");
+        r.raw_lines.push_back("Upgrade websocket");
+      },
+      any_4xx("§4.2.1: a malformed request gets an HTTP error"));
 }
 
 void add_host_upgrade_connection(Catalog& cat) {
   const char* host_text = "A |Host| header field containing the server's authority.";
-  add_refusal(cat, "handshake.host.missing", "4.2.1", host_text,
-              "Send the upgrade request without a Host header; expect 400.",
-              "Host is mandatory in HTTP/1.1 (RFC 9112 §3.2) and in the WebSocket handshake.",
-              "reading-the-request", [](Request& r, const CaseContext&) { r.remove("Host"); },
-              any_4xx("§4.2.1 item 2: a Host header MUST be present"));
-  add_refusal(cat, "handshake.host.duplicate", "4.2.1", host_text,
-              "Send two Host headers; expect 400 (RFC 9112 §3.2: a server MUST respond 400 to a "
-              "request with more than one Host).",
-              "Count header occurrences: a second Host is a bad request, not a choice.",
-              "reading-the-request",
-              [](Request& r, const CaseContext&) { r.add("Host", "other.example:80"); },
-              any_4xx("RFC 9112 §3.2: more than one Host header gets 400"));
+  add_refusal(
+      cat, "handshake.host.missing", "4.2.1", host_text,
+      "Send the upgrade request without a Host header; expect 400.",
+      "Host is mandatory in HTTP/1.1 (RFC 9112 §3.2) and in the WebSocket handshake.",
+      "reading-the-request", [](Request& r, const CaseContext&) { r.remove("Host"); },
+      any_4xx("§4.2.1 item 2: a Host header MUST be present"));
+  add_refusal(
+      cat, "handshake.host.duplicate", "4.2.1", host_text,
+      "Send two Host headers; expect 400 (RFC 9112 §3.2: a server MUST respond 400 to a "
+      "request with more than one Host).",
+      "Count header occurrences: a second Host is a bad request, not a choice.",
+      "reading-the-request",
+      [](Request& r, const CaseContext&) { r.add("Host", "other.example:80"); },
+      any_4xx("RFC 9112 §3.2: more than one Host header gets 400"));
   const char* upgrade_text =
       "An |Upgrade| header field containing the value \"websocket\", treated as an ASCII "
       "case-insensitive value.";
-  add_refusal(cat, "handshake.upgrade.missing", "4.2.1", upgrade_text,
-              "Send the request without an Upgrade header; expect a 4xx (400 or 426), not 101.",
-              "Without Upgrade: websocket this is a plain HTTP request: answer 400/426 (or serve "
-              "a page), never 101.",
-              "the-upgrade-request", [](Request& r, const CaseContext&) { r.remove("Upgrade"); },
-              any_4xx("§4.2.1 item 3: Upgrade: websocket MUST be present"));
-  add_refusal(cat, "handshake.upgrade.not-websocket", "4.2.1", upgrade_text,
-              "Send Upgrade: h2c; expect a 4xx, not 101.",
-              "Check the Upgrade value: only the token websocket opens a WebSocket.",
-              "the-upgrade-request", [](Request& r, const CaseContext&) { r.set("Upgrade", "h2c"); },
-              any_4xx("§4.2.1 item 3: the Upgrade value MUST be websocket"));
+  add_refusal(
+      cat, "handshake.upgrade.missing", "4.2.1", upgrade_text,
+      "Send the request without an Upgrade header; expect a 4xx (400 or 426), not 101.",
+      "Without Upgrade: websocket this is a plain HTTP request: answer 400/426 (or serve "
+      "a page), never 101.",
+      "the-upgrade-request", [](Request& r, const CaseContext&) { r.remove("Upgrade"); },
+      any_4xx("§4.2.1 item 3: Upgrade: websocket MUST be present"));
+  add_refusal(
+      cat, "handshake.upgrade.not-websocket", "4.2.1", upgrade_text,
+      "Send Upgrade: h2c; expect a 4xx, not 101.",
+      "Check the Upgrade value: only the token websocket opens a WebSocket.", "the-upgrade-request",
+      [](Request& r, const CaseContext&) { r.set("Upgrade", "h2c"); },
+      any_4xx("§4.2.1 item 3: the Upgrade value MUST be websocket"));
   add_acceptance(cat, "handshake.upgrade.mixed-case", "4.2.1", upgrade_text,
                  "Send Upgrade: WebSocket; expect 101 (the value is case-insensitive).",
                  "Compare the Upgrade value ASCII case-insensitively (strcasecmp).",
@@ -337,26 +348,29 @@ void add_host_upgrade_connection(Catalog& cat) {
   const char* connection_text =
       "A |Connection| header field that includes the token \"Upgrade\", treated as an ASCII "
       "case-insensitive value.";
-  add_refusal(cat, "handshake.connection.missing", "4.2.1", connection_text,
-              "Send the request without a Connection header; expect a 4xx, not 101.",
-              "Connection: Upgrade is required; without it the Upgrade header is not in force.",
-              "the-upgrade-request", [](Request& r, const CaseContext&) { r.remove("Connection"); },
-              any_4xx("§4.2.1 item 4: Connection MUST include Upgrade"));
-  add_refusal(cat, "handshake.connection.keep-alive-only", "4.2.1", connection_text,
-              "Send Connection: keep-alive (no Upgrade token); expect a 4xx, not 101.",
-              "Look for the token Upgrade in the Connection list, not just for the header.",
-              "the-upgrade-request",
-              [](Request& r, const CaseContext&) { r.set("Connection", "keep-alive"); },
-              any_4xx("§4.2.1 item 4: Connection MUST include Upgrade"));
+  add_refusal(
+      cat, "handshake.connection.missing", "4.2.1", connection_text,
+      "Send the request without a Connection header; expect a 4xx, not 101.",
+      "Connection: Upgrade is required; without it the Upgrade header is not in force.",
+      "the-upgrade-request", [](Request& r, const CaseContext&) { r.remove("Connection"); },
+      any_4xx("§4.2.1 item 4: Connection MUST include Upgrade"));
+  add_refusal(
+      cat, "handshake.connection.keep-alive-only", "4.2.1", connection_text,
+      "Send Connection: keep-alive (no Upgrade token); expect a 4xx, not 101.",
+      "Look for the token Upgrade in the Connection list, not just for the header.",
+      "the-upgrade-request",
+      [](Request& r, const CaseContext&) { r.set("Connection", "keep-alive"); },
+      any_4xx("§4.2.1 item 4: Connection MUST include Upgrade"));
   add_acceptance(cat, "handshake.connection.token-list", "4.2.1", connection_text,
                  "Send Connection: keep-alive, Upgrade (as Firefox does); expect 101.",
                  "Connection is a comma-separated list: split it, trim spaces, and look for "
                  "upgrade case-insensitively. Do not compare the whole value with \"Upgrade\".",
-                 "the-upgrade-request",
-                 [](Request& r, const CaseContext&) { r.set("Connection", "keep-alive, Upgrade"); });
+                 "the-upgrade-request", [](Request& r, const CaseContext&) {
+                   r.set("Connection", "keep-alive, Upgrade");
+                 });
   add_acceptance(cat, "handshake.connection.lower-case", "4.2.1", connection_text,
-                 "Send Connection: upgrade; expect 101.",
-                 "The Upgrade token is case-insensitive.", "the-upgrade-request",
+                 "Send Connection: upgrade; expect 101.", "The Upgrade token is case-insensitive.",
+                 "the-upgrade-request",
                  [](Request& r, const CaseContext&) { r.set("Connection", "upgrade"); });
   add_acceptance(cat, "handshake.connection.two-header-lines", "4.2.1", connection_text,
                  "Send Connection twice (keep-alive, then Upgrade); expect 101: repeated headers "
@@ -381,35 +395,43 @@ void add_key(Catalog& cat) {
   const BadKey keys[] = {
       {"handshake.key.missing", nullptr, "without Sec-WebSocket-Key"},
       {"handshake.key.empty", "", "with an empty Sec-WebSocket-Key"},
-      {"handshake.key.not-base64", "!!!!not*base64*at*all!!!", "with a 24-character key that is not base64"},
-      {"handshake.key.decodes-to-15-bytes", "AAECAwQFBgcICQoLDA0O", "with a key that decodes to 15 bytes"},
-      {"handshake.key.decodes-to-17-bytes", "AAECAwQFBgcICQoLDA0ODxA=", "with a key that decodes to 17 bytes"},
-      {"handshake.key.bad-padding", "dGhlIHNhbXBsZSBub25jZQ=A", "with a 24-character key whose padding is broken"},
+      {"handshake.key.not-base64", "!!!!not*base64*at*all!!!",
+       "with a 24-character key that is not base64"},
+      {"handshake.key.decodes-to-15-bytes", "AAECAwQFBgcICQoLDA0O",
+       "with a key that decodes to 15 bytes"},
+      {"handshake.key.decodes-to-17-bytes",
+       "AAECAwQFBgcICQoLDA0ODxA=", "with a key that decodes to 17 bytes"},
+      {"handshake.key.bad-padding", "dGhlIHNhbXBsZSBub25jZQ=A",
+       "with a 24-character key whose padding is broken"},
   };
   for (const auto& k : keys) {
-    add_refusal(cat, k.id, "4.2.1", key_text,
-                std::string("Send the upgrade request ") + k.what + "; expect 400, not 101.",
-                "Base64-decode the key strictly (RFC 4648, with padding) and require exactly 16 "
-                "bytes; answer 400 otherwise. A 24-character length check is not enough.",
-                "sec-websocket-key-and-accept",
-                [value = k.value](Request& r, const CaseContext&) {
-                  if (value == nullptr) {
-                    r.remove("Sec-WebSocket-Key");
-                  } else {
-                    r.set("Sec-WebSocket-Key", value);
-                  }
-                },
-                bad_key);
+    add_refusal(
+        cat, k.id, "4.2.1", key_text,
+        std::string("Send the upgrade request ") + k.what + "; expect 400, not 101.",
+        "Base64-decode the key strictly (RFC 4648, with padding) and require exactly 16 "
+        "bytes; answer 400 otherwise. A 24-character length check is not enough.",
+        "sec-websocket-key-and-accept",
+        [value = k.value](Request& r, const CaseContext&) {
+          if (value == nullptr) {
+            r.remove("Sec-WebSocket-Key");
+          } else {
+            r.set("Sec-WebSocket-Key", value);
+          }
+        },
+        bad_key);
   }
-  add_refusal(cat, "handshake.key.duplicate", "11.3.1",
-              "The |Sec-WebSocket-Key| header field MUST NOT appear more than once in an HTTP "
-              "request.",
-              "Send two Sec-WebSocket-Key headers; expect 400, not 101.",
-              "Count occurrences: a repeated key is ambiguous and must be refused, not resolved "
-              "by taking the first one.",
-              "sec-websocket-key-and-accept",
-              [](Request& r, const CaseContext&) { r.add("Sec-WebSocket-Key", "AAECAwQFBgcICQoLDA0ODw=="); },
-              any_4xx("§11.3.1: Sec-WebSocket-Key MUST NOT appear more than once"));
+  add_refusal(
+      cat, "handshake.key.duplicate", "11.3.1",
+      "The |Sec-WebSocket-Key| header field MUST NOT appear more than once in an HTTP "
+      "request.",
+      "Send two Sec-WebSocket-Key headers; expect 400, not 101.",
+      "Count occurrences: a repeated key is ambiguous and must be refused, not resolved "
+      "by taking the first one.",
+      "sec-websocket-key-and-accept",
+      [](Request& r, const CaseContext&) {
+        r.add("Sec-WebSocket-Key", "AAECAwQFBgcICQoLDA0ODw==");
+      },
+      any_4xx("§11.3.1: Sec-WebSocket-Key MUST NOT appear more than once"));
 }
 
 void add_version(Catalog& cat) {
@@ -421,13 +443,14 @@ void add_version(Catalog& cat) {
   RejectRule missing;
   missing.statuses = {400, 426};
   missing.rule = "§4.2.1 item 6: Sec-WebSocket-Version: 13 MUST be present";
-  add_refusal(cat, "handshake.version.missing", "4.2.1",
-              "A |Sec-WebSocket-Version| header field, with a value of 13.",
-              "Send the request without Sec-WebSocket-Version; expect 400 or 426, not 101.",
-              "The version is mandatory; answer 426 with Sec-WebSocket-Version: 13 so the client "
-              "learns what you speak.",
-              "version-negotiation",
-              [](Request& r, const CaseContext&) { r.remove("Sec-WebSocket-Version"); }, missing);
+  add_refusal(
+      cat, "handshake.version.missing", "4.2.1",
+      "A |Sec-WebSocket-Version| header field, with a value of 13.",
+      "Send the request without Sec-WebSocket-Version; expect 400 or 426, not 101.",
+      "The version is mandatory; answer 426 with Sec-WebSocket-Version: 13 so the client "
+      "learns what you speak.",
+      "version-negotiation",
+      [](Request& r, const CaseContext&) { r.remove("Sec-WebSocket-Version"); }, missing);
   struct BadVersion {
     const char* id;
     const char* value;
@@ -438,24 +461,27 @@ void add_version(Catalog& cat) {
                                  {"handshake.version.leading-zero", "013"},
                                  {"handshake.version.trailing-garbage", "13abc"}};
   for (const auto& v : versions) {
-    add_refusal(cat, v.id, "4.2.2", version_text,
-                std::string("Send Sec-WebSocket-Version: ") + v.value +
-                    "; expect 426 (or 400) carrying Sec-WebSocket-Version: 13, not 101.",
-                "Compare the version string exactly with \"13\" (no number parsing that accepts "
-                "013 or 13abc), and on mismatch answer 426 Upgrade Required with the header "
-                "Sec-WebSocket-Version: 13.",
-                "version-negotiation",
-                [value = v.value](Request& r, const CaseContext&) { r.set("Sec-WebSocket-Version", value); },
-                version_rule());
+    add_refusal(
+        cat, v.id, "4.2.2", version_text,
+        std::string("Send Sec-WebSocket-Version: ") + v.value +
+            "; expect 426 (or 400) carrying Sec-WebSocket-Version: 13, not 101.",
+        "Compare the version string exactly with \"13\" (no number parsing that accepts "
+        "013 or 13abc), and on mismatch answer 426 Upgrade Required with the header "
+        "Sec-WebSocket-Version: 13.",
+        "version-negotiation",
+        [value = v.value](Request& r, const CaseContext&) {
+          r.set("Sec-WebSocket-Version", value);
+        },
+        version_rule());
   }
-  add_refusal(cat, "handshake.version.duplicate", "11.3.5",
-              "The |Sec-WebSocket-Version| header field MUST NOT appear more than once in an HTTP "
-              "request.",
-              "Send Sec-WebSocket-Version: 13 twice; expect a 4xx, not 101.",
-              "Count occurrences of the version header as you do for the key.",
-              "version-negotiation",
-              [](Request& r, const CaseContext&) { r.add("Sec-WebSocket-Version", "13"); },
-              any_4xx("§11.3.5: Sec-WebSocket-Version MUST NOT appear more than once"));
+  add_refusal(
+      cat, "handshake.version.duplicate", "11.3.5",
+      "The |Sec-WebSocket-Version| header field MUST NOT appear more than once in an HTTP "
+      "request.",
+      "Send Sec-WebSocket-Version: 13 twice; expect a 4xx, not 101.",
+      "Count occurrences of the version header as you do for the key.", "version-negotiation",
+      [](Request& r, const CaseContext&) { r.add("Sec-WebSocket-Version", "13"); },
+      any_4xx("§11.3.5: Sec-WebSocket-Version MUST NOT appear more than once"));
   add_acceptance(cat, "handshake.version.surrounding-whitespace", "4.2.1",
                  "A |Sec-WebSocket-Version| header field, with a value of 13.",
                  "Send \"Sec-WebSocket-Version:   13  \" (optional whitespace around the value); "
@@ -475,9 +501,9 @@ void add_header_form(Catalog& cat) {
                  "Match header names case-insensitively: \"sec-websocket-key\" is the same header.",
                  "reading-the-request", [](Request& r, const CaseContext&) {
                    for (auto& h : r.headers) {
-                     std::transform(h.name.begin(), h.name.end(), h.name.begin(), [](unsigned char c) {
-                       return static_cast<char>(std::tolower(c));
-                     });
+                     std::transform(
+                         h.name.begin(), h.name.end(), h.name.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
                    }
                  });
   add_acceptance(cat, "handshake.header-names.random-case", "4.2.1", case_text,
@@ -494,29 +520,31 @@ void add_header_form(Catalog& cat) {
                      }
                    }
                  });
-  add_acceptance(cat, "handshake.header-order.shuffled", "4.2.1",
-                 "note that as per [RFC2616], the order of the header fields is not important",
-                 "Send the headers in reverse order with extra headers in between; expect 101.",
-                 "Collect all headers first, then validate; never rely on their order.",
-                 "reading-the-request", [](Request& r, const CaseContext&) {
-                   std::reverse(r.headers.begin(), r.headers.end());
-                   r.headers.insert(r.headers.begin() + 2, HttpHeader{"User-Agent", "wslab-conform"});
-                   r.headers.insert(r.headers.begin(), HttpHeader{"Accept", "*/*"});
-                   r.add("Pragma", "no-cache");
-                 });
+  add_acceptance(
+      cat, "handshake.header-order.shuffled", "4.2.1",
+      "note that as per [RFC2616], the order of the header fields is not important",
+      "Send the headers in reverse order with extra headers in between; expect 101.",
+      "Collect all headers first, then validate; never rely on their order.", "reading-the-request",
+      [](Request& r, const CaseContext&) {
+        std::reverse(r.headers.begin(), r.headers.end());
+        r.headers.insert(r.headers.begin() + 2, HttpHeader{"User-Agent", "wslab-conform"});
+        r.headers.insert(r.headers.begin(), HttpHeader{"Accept", "*/*"});
+        r.add("Pragma", "no-cache");
+      });
   RejectRule big;
   big.statuses = {431};
   big.other_errors_pass = false;
-  big.rule = "a request head larger than the server accepts gets 431 Request Header Fields Too "
-             "Large (RFC 6585 §5); 400 is NON-STRICT";
-  add_refusal(cat, "handshake.headers.oversized", "10.4",
-              "Implementations ... MUST protect themselves against exceeding those limits.",
-              "Send a request with a 16 KiB header; expect 431 (400 NON-STRICT), not 101.",
-              "Cap the request head (e.g. 8 KiB) and answer 431 when it is exceeded instead of "
-              "buffering without limit.",
-              "refusing-a-handshake",
-              [](Request& r, const CaseContext&) { r.add("X-Padding", std::string(16 * 1024, 'p')); },
-              big);
+  big.rule =
+      "a request head larger than the server accepts gets 431 Request Header Fields Too "
+      "Large (RFC 6585 §5); 400 is NON-STRICT";
+  add_refusal(
+      cat, "handshake.headers.oversized", "10.4",
+      "Implementations ... MUST protect themselves against exceeding those limits.",
+      "Send a request with a 16 KiB header; expect 431 (400 NON-STRICT), not 101.",
+      "Cap the request head (e.g. 8 KiB) and answer 431 when it is exceeded instead of "
+      "buffering without limit.",
+      "refusing-a-handshake",
+      [](Request& r, const CaseContext&) { r.add("X-Padding", std::string(16 * 1024, 'p')); }, big);
 }
 
 void add_negotiation(Catalog& cat) {
@@ -556,12 +584,14 @@ void add_negotiation(Catalog& cat) {
               (outcome.kind == HttpOutcome::Kind::kResponse && outcome.response.status >= 400)) {
             CaseResult n;
             n.verdict = Verdict::kNonStrict;
-            n.expected = "101, naming one offered subprotocol or none (§4.2.2: if the server does "
-                         "not agree to any, it omits the header)";
+            n.expected =
+                "101, naming one offered subprotocol or none (§4.2.2: if the server does "
+                "not agree to any, it omits the header)";
             n.observed = describe(outcome);
-            n.detail = "the server refused the handshake instead of accepting it without a "
-                       "subprotocol; allowed (it may require one), but clients then cannot connect "
-                       "at all";
+            n.detail =
+                "the server refused the handshake instead of accepting it without a "
+                "subprotocol; allowed (it may require one), but clients then cannot connect "
+                "at all";
             return n;
           }
           return accepted_then_echo(x, outcome, rule);
@@ -610,7 +640,8 @@ void add_negotiation(Catalog& cat) {
           rule.offered_extensions = {name};
           Exchange x(ctx, 3 * kWait);
           if (!x.connect()) return x.failure();
-          return accepted_then_echo(x, classify_http(x.probe().request(r.bytes(), kWait)), rule, echo);
+          return accepted_then_echo(x, classify_http(x.probe().request(r.bytes(), kWait)), rule,
+                                    echo);
         });
   };
   extension("handshake.extension.unknown-offer",
@@ -632,8 +663,9 @@ void add_resource_and_origin(Catalog& cat) {
                        "appropriate HTTP error code (such as 404 Not Found) and abort the "
                        "WebSocket handshake.",
            .points = 0,
-           .description = "Ask for /wslab-no-such-path; report 404 or 101. INFO: a server may serve "
-                          "every path.",
+           .description =
+               "Ask for /wslab-no-such-path; report 404 or 101. INFO: a server may serve "
+               "every path.",
            .hint = "If you route by path, answer 404 for paths you do not serve; an echo server "
                    "may accept any path.",
            .lesson = hs_lesson("origin-and-paths"),
@@ -690,8 +722,8 @@ void add_resource_and_origin(Catalog& cat) {
                  "101.",
                  "An absolute-form target is allowed: take the path from it (RFC 9112 §3.2.2).",
                  "reading-the-request", [](Request& r, const CaseContext& ctx) {
-                   r.request_line = "GET http://" + ctx.target.host_header() + Request::path(ctx) +
-                                    " HTTP/1.1";
+                   r.request_line =
+                       "GET http://" + ctx.target.host_header() + Request::path(ctx) + " HTTP/1.1";
                  });
   add(cat,
       Spec{.id = "handshake.origin.foreign",
@@ -702,8 +734,9 @@ void add_resource_and_origin(Catalog& cat) {
                        "appropriate HTTP error code (e.g., 403 Forbidden) and abort the WebSocket "
                        "handshake described in this section.",
            .points = 0,
-           .description = "Send Origin: http://evil.example; report 403 or 101. INFO: only a server "
-                          "started with an Origin allow-list must refuse it.",
+           .description =
+               "Send Origin: http://evil.example; report 403 or 101. INFO: only a server "
+               "started with an Origin allow-list must refuse it.",
            .hint = "Browsers always send Origin; if your server has an allow-list, refuse other "
                    "origins with 403 (§10.2). Non-browser clients may send none.",
            .lesson = lesson::at(lesson::kSecurity, "checking-origin"),
@@ -781,8 +814,9 @@ void add_delivery(Catalog& cat) {
       [](CaseContext& ctx) {
         Exchange x(ctx, 3 * kWait);
         if (!x.connect()) return x.failure();
-        std::string raw = Request::standard(ctx).bytes() +
-                          FrameBuilder().opcode(Opcode::kText).random_mask().payload("early frame").build();
+        std::string raw =
+            Request::standard(ctx).bytes() +
+            FrameBuilder().opcode(Opcode::kText).random_mask().payload("early frame").build();
         AcceptRule rule;
         rule.key = kSampleKey;
         CaseResult r = expect_accept(classify_http(x.probe().request(raw, kWait)), rule);
@@ -791,10 +825,13 @@ void add_delivery(Catalog& cat) {
         x.close(1000);
         static const Answers kNone{};
         CaseResult e = expect_answers(x.observations(), {Answer::text("early frame")}, {}, &kNone);
-        e.expected = r.expected + "; then the echo of the frame sent with the request: " + e.expected;
+        e.expected =
+            r.expected + "; then the echo of the frame sent with the request: " + e.expected;
         if (e.verdict == Verdict::kNonStrict && x.observations().size() > 0) {
-          e.detail = "the frame sent in the same segment as the request was not echoed: bytes "
-                     "after the request head were dropped; " + e.detail;
+          e.detail =
+              "the frame sent in the same segment as the request was not echoed: bytes "
+              "after the request head were dropped; " +
+              e.detail;
         }
         return e;
       });

@@ -36,7 +36,9 @@ constexpr const char* kLimitRule =
     "frame size or total message size after reassembly from multiple frames MUST protect "
     "themselves against exceeding those limits.";
 
-std::string limits_lesson() { return lesson::at(lesson::kFraming, "large-messages"); }
+std::string limits_lesson() {
+  return lesson::at(lesson::kFraming, "large-messages");
+}
 
 std::size_t scaled_size(const CaseContext& ctx, std::size_t n) {
   return ctx.quick ? std::max<std::size_t>(1, n / kQuickDivisor) : n;
@@ -54,7 +56,9 @@ std::string size_id(std::size_t n) {
   return std::to_string(n) + "b";
 }
 
-std::string payload_for(bool text, std::size_t n) { return text ? ascii_payload(n, 'L') : binary_payload(n); }
+std::string payload_for(bool text, std::size_t n) {
+  return text ? ascii_payload(n, 'L') : binary_payload(n);
+}
 
 CaseResult echo_big(CaseContext& ctx, Millis budget, bool text, std::size_t size,
                     std::size_t fragment, std::size_t chop) {
@@ -123,15 +127,16 @@ void add_fragmented(Catalog& cat, bool text, std::size_t fragment, const char* a
                        "clear and the opcode set to 0, and terminated by a single frame with the "
                        "FIN bit set and an opcode of 0.",
            .autobahn = ab,
-           .description = "Send a 4 MiB " + kind + " message in fragments of " + size_text(fragment) +
-                          "; expect one identical echo (--quick: 256 KiB).",
+           .description = "Send a 4 MiB " + kind + " message in fragments of " +
+                          size_text(fragment) + "; expect one identical echo (--quick: 256 KiB).",
            .hint = "Append fragments to one growing buffer (reserve ahead) instead of "
                    "concatenating strings per frame; thousands of fragments must stay fast.",
            .lesson = limits_lesson(),
            .timeout = budget_for(size, size / fragment),
            .bulk = true},
       [text, fragment, size](CaseContext& ctx) {
-        return echo_big(ctx, budget_for(size, size / fragment), text, scaled_size(ctx, size), fragment, 0);
+        return echo_big(ctx, budget_for(size, size / fragment), text, scaled_size(ctx, size),
+                        fragment, 0);
       });
 }
 
@@ -145,8 +150,9 @@ void add_chopped(Catalog& cat, bool text, std::size_t chop, const char* ab) {
            .rfc_section = "5.2",
            .rfc_text = kLengthRule,
            .autobahn = ab,
-           .description = "Send a 1 MiB " + kind + " message as one frame written in TCP pieces of " +
-                          std::to_string(chop) + " bytes; expect an identical echo (--quick: 64 KiB).",
+           .description = "Send a 1 MiB " + kind +
+                          " message as one frame written in TCP pieces of " + std::to_string(chop) +
+                          " bytes; expect an identical echo (--quick: 64 KiB).",
            .hint = "Every recv() returns an arbitrary slice of the stream: keep the frame parser's "
                    "state between reads.",
            .lesson = limits_lesson(),
@@ -203,12 +209,16 @@ void add_round_trips(Catalog& cat, bool text, std::size_t size, const char* ab) 
         if (failed) x.observations().push_back(bad);
         x.close(1000);
         Answers none;
-        CaseResult r = expect_answers(x.observations(), failed ? Answers{Answer{text ? K::kText : K::kBinary, payload}} : none);
+        CaseResult r =
+            expect_answers(x.observations(),
+                           failed ? Answers{Answer{text ? K::kText : K::kBinary, payload}} : none);
         r.expected = std::to_string(n) + " echoes of " + size_text(size) + " " + kind +
                      " messages, then a clean close";
-        std::string summary = std::to_string(done) + " of " + std::to_string(n) + " round trips in " +
-                              std::to_string(took.count() / 1000) + " ms";
-        if (done > 0) summary += " (" + std::to_string(took.count() / static_cast<long long>(done)) + " us each)";
+        std::string summary = std::to_string(done) + " of " + std::to_string(n) +
+                              " round trips in " + std::to_string(took.count() / 1000) + " ms";
+        if (done > 0)
+          summary +=
+              " (" + std::to_string(took.count() / static_cast<long long>(done)) + " us each)";
         r.observed = summary + "; then " + r.observed;
         if (failed && r.verdict == Verdict::kPass) r.verdict = Verdict::kFail;
         if (failed) {
@@ -248,7 +258,8 @@ CaseResult over_limit(CaseContext& ctx, bool fragmented) {
     }
   } else {
     std::string wire = FrameBuilder().opcode(Opcode::kText).random_mask().payload(payload).build();
-    for (std::size_t off = 0; off < wire.size(); off += kMiB) pieces.push_back(wire.substr(off, kMiB));
+    for (std::size_t off = 0; off < wire.size(); off += kMiB)
+      pieces.push_back(wire.substr(off, kMiB));
   }
   // Stop writing as soon as the server refuses: writing on would turn its
   // orderly close into a reset.
@@ -275,22 +286,23 @@ CaseResult over_limit(CaseContext& ctx, bool fragmented) {
 void add_over_limit(Catalog& cat) {
   for (bool fragmented : {false, true}) {
     add(cat,
-        Spec{.id = fragmented ? "limits.message.over-16mib.fragmented" : "limits.message.over-16mib",
-             .group = kGroup,
-             .lab = kLabFraming,
-             .rfc_section = "10.4",
-             .rfc_text = kLimitRule,
-             .description = std::string("Send a text message of 16 MiB + 1 byte") +
-                            (fragmented ? " in 1 MiB fragments" : " in one frame") +
-                            "; the server (limit 16 MiB) must fail with 1009. Skipped (INFO) with "
-                            "--quick.",
-             .hint = fragmented ? "Count the bytes of the message across fragments and fail with "
-                                  "1009 as soon as the total passes your limit."
-                                : "Check the announced length against your limit as soon as the "
-                                  "header is in, before buffering the payload; answer 1009.",
-             .lesson = lesson::at(lesson::kSecurity, "message-size-limits"),
-             .timeout = budget_for(kServerLimit),
-             .bulk = true},
+        Spec{
+            .id = fragmented ? "limits.message.over-16mib.fragmented" : "limits.message.over-16mib",
+            .group = kGroup,
+            .lab = kLabFraming,
+            .rfc_section = "10.4",
+            .rfc_text = kLimitRule,
+            .description = std::string("Send a text message of 16 MiB + 1 byte") +
+                           (fragmented ? " in 1 MiB fragments" : " in one frame") +
+                           "; the server (limit 16 MiB) must fail with 1009. Skipped (INFO) with "
+                           "--quick.",
+            .hint = fragmented ? "Count the bytes of the message across fragments and fail with "
+                                 "1009 as soon as the total passes your limit."
+                               : "Check the announced length against your limit as soon as the "
+                                 "header is in, before buffering the payload; answer 1009.",
+            .lesson = lesson::at(lesson::kSecurity, "message-size-limits"),
+            .timeout = budget_for(kServerLimit),
+            .bulk = true},
         [fragmented](CaseContext& ctx) { return over_limit(ctx, fragmented); });
   }
   add(cat,
@@ -305,14 +317,16 @@ void add_over_limit(Catalog& cat) {
                    "against your limit.",
            .lesson = lesson::at(lesson::kSecurity, "message-size-limits")},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send_frame(FrameBuilder()
-                           .opcode(Opcode::kBinary)
-                           .random_mask()
-                           .length_form(LengthForm::k64)
-                           .declared_length(1ull << 60)
-                           .payload("12345"));
-        }, {1009, 1002});
+        return run_fail(ctx, 1000ms,
+                        [](Probe& p) {
+                          p.send_frame(FrameBuilder()
+                                           .opcode(Opcode::kBinary)
+                                           .random_mask()
+                                           .length_form(LengthForm::k64)
+                                           .declared_length(1ull << 60)
+                                           .payload("12345"));
+                        },
+                        {1009, 1002});
       });
 }
 
@@ -321,13 +335,14 @@ void add_over_limit(Catalog& cat) {
 void register_limits_cases(Catalog& cat) {
   const std::pair<std::size_t, const char*> singles_text[] = {
       {64 * kKiB, "9.1.1"}, {256 * kKiB, "9.1.2"}, {kMiB, "9.1.3"},
-      {4 * kMiB, "9.1.4"}, {8 * kMiB, "9.1.5"},    {16 * kMiB, "9.1.6"}};
+      {4 * kMiB, "9.1.4"},  {8 * kMiB, "9.1.5"},   {16 * kMiB, "9.1.6"}};
   for (const auto& [size, ab] : singles_text) add_single(cat, true, size, ab);
   const std::pair<std::size_t, const char*> singles_binary[] = {
       {64 * kKiB, "9.2.1"}, {256 * kKiB, "9.2.2"}, {kMiB, "9.2.3"},
-      {4 * kMiB, "9.2.4"}, {8 * kMiB, "9.2.5"},    {16 * kMiB, "9.2.6"}};
+      {4 * kMiB, "9.2.4"},  {8 * kMiB, "9.2.5"},   {16 * kMiB, "9.2.6"}};
   for (const auto& [size, ab] : singles_binary) add_single(cat, false, size, ab);
-  const std::size_t fragments[] = {64, 256, kKiB, 4 * kKiB, 16 * kKiB, 64 * kKiB, 256 * kKiB, kMiB, 4 * kMiB};
+  const std::size_t fragments[] = {64,        256,        kKiB, 4 * kKiB, 16 * kKiB,
+                                   64 * kKiB, 256 * kKiB, kMiB, 4 * kMiB};
   for (int t = 0; t < 2; ++t) {
     for (std::size_t i = 0; i < std::size(fragments); ++i) {
       std::string ab = std::string(t == 0 ? "9.3." : "9.4.") + std::to_string(i + 1);

@@ -55,7 +55,8 @@ void register_misc_cases(Catalog& cat) {
         [text](CaseContext& ctx) {
           std::string payload = text ? ascii_payload(65536, 'M') : binary_payload(65536);
           Opcode op = text ? Opcode::kText : Opcode::kBinary;
-          return run_answers(ctx, 2000ms, [&](Probe& p) { p.send(fragmented_wire(op, payload, 1300)); },
+          return run_answers(ctx, 2000ms,
+                             [&](Probe& p) { p.send(fragmented_wire(op, payload, 1300)); },
                              {Answer{text ? K::kText : K::kBinary, payload}});
         });
   }
@@ -79,26 +80,30 @@ void register_misc_cases(Catalog& cat) {
           want.push_back(Answer::text(m));
           wire += FrameBuilder().opcode(Opcode::kText).random_mask().payload(m).build();
         }
-        return run_answers(ctx, 2000ms, [&](Probe& p) { p.send(wire); }, want);
+        return run_answers(
+            ctx, 2000ms, [&](Probe& p) { p.send(wire); }, want);
       });
   add(cat,
-      Spec{.id = "misc.order.text-binary-alternating",
-           .group = kGroup,
-           .lab = kLabFraming,
-           .rfc_section = "5.6",
-           .rfc_text = "Currently defined opcodes for data frames include 0x1 (Text), 0x2 (Binary).",
-           .description = "Send text, binary, text, binary; expect four echoes with the same types "
-                          "in the same order.",
-           .hint = "Echo each message with its own opcode: text stays text, binary stays binary.",
-           .lesson = lesson::at(lesson::kFraming, "text-and-binary")},
+      Spec{
+          .id = "misc.order.text-binary-alternating",
+          .group = kGroup,
+          .lab = kLabFraming,
+          .rfc_section = "5.6",
+          .rfc_text = "Currently defined opcodes for data frames include 0x1 (Text), 0x2 (Binary).",
+          .description = "Send text, binary, text, binary; expect four echoes with the same types "
+                         "in the same order.",
+          .hint = "Echo each message with its own opcode: text stays text, binary stays binary.",
+          .lesson = lesson::at(lesson::kFraming, "text-and-binary")},
       [](CaseContext& ctx) {
-        return run_answers(ctx, 1000ms, [](Probe& p) {
-          p.send_text("one");
-          p.send_binary(std::string("\x00\x01\x02", 3));
-          p.send_text("three");
-          p.send_binary(std::string("\xff\xfe", 2));
-        }, {Answer::text("one"), Answer::binary(std::string("\x00\x01\x02", 3)), Answer::text("three"),
-            Answer::binary(std::string("\xff\xfe", 2))});
+        return run_answers(ctx, 1000ms,
+                           [](Probe& p) {
+                             p.send_text("one");
+                             p.send_binary(std::string("\x00\x01\x02", 3));
+                             p.send_text("three");
+                             p.send_binary(std::string("\xff\xfe", 2));
+                           },
+                           {Answer::text("one"), Answer::binary(std::string("\x00\x01\x02", 3)),
+                            Answer::text("three"), Answer::binary(std::string("\xff\xfe", 2))});
       });
 }
 

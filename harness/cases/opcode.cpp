@@ -21,7 +21,9 @@ constexpr const char* kOpcodeHint =
     "Switch on the opcode with a default branch that fails the connection with 1002: only 0, 1, "
     "2, 8, 9 and 10 are defined. Do not ignore the frame and carry on.";
 
-std::string opcode_lesson() { return lesson::at(lesson::kFraming, "reserved-bits-and-opcodes"); }
+std::string opcode_lesson() {
+  return lesson::at(lesson::kFraming, "reserved-bits-and-opcodes");
+}
 
 std::string frame(std::uint8_t op, std::string_view payload, bool fin = true) {
   return FrameBuilder().fin(fin).opcode(op).random_mask().payload(payload).build();
@@ -29,8 +31,9 @@ std::string frame(std::uint8_t op, std::string_view payload, bool fin = true) {
 
 void add_bare(Catalog& cat, std::uint8_t op, bool with_payload, const char* ab) {
   bool control = op >= 8;
-  std::string id = std::string("opcode.") + (control ? "reserved-control." : "reserved-non-control.") +
-                   std::to_string(op) + (with_payload ? ".with-payload" : "");
+  std::string id = std::string("opcode.") +
+                   (control ? "reserved-control." : "reserved-non-control.") + std::to_string(op) +
+                   (with_payload ? ".with-payload" : "");
   add(cat,
       Spec{.id = id,
            .group = kGroup,
@@ -44,18 +47,19 @@ void add_bare(Catalog& cat, std::uint8_t op, bool with_payload, const char* ab) 
            .hint = kOpcodeHint,
            .lesson = opcode_lesson()},
       [op, with_payload](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [&](Probe& p) {
-          p.send(frame(op, with_payload ? "reserved opcode payload" : ""));
-        }, {1002});
+        return run_fail(
+            ctx, 1000ms,
+            [&](Probe& p) { p.send(frame(op, with_payload ? "reserved opcode payload" : "")); },
+            {1002});
       });
 }
 
 // Autobahn 4.1.3-4.1.5 / 4.2.3-4.2.5: valid text, the reserved frame, a ping.
 void add_after_valid(Catalog& cat, std::uint8_t op, bool with_payload, const char* ab) {
   bool control = op >= 8;
-  std::string id = std::string("opcode.") + (control ? "reserved-control." : "reserved-non-control.") +
-                   std::to_string(op) + (with_payload ? ".with-payload" : "") +
-                   ".after-valid-message";
+  std::string id = std::string("opcode.") +
+                   (control ? "reserved-control." : "reserved-non-control.") + std::to_string(op) +
+                   (with_payload ? ".with-payload" : "") + ".after-valid-message";
   add(cat,
       Spec{.id = id,
            .group = kGroup,
@@ -71,10 +75,13 @@ void add_after_valid(Catalog& cat, std::uint8_t op, bool with_payload, const cha
            .lesson = opcode_lesson()},
       [op, with_payload](CaseContext& ctx) {
         static const Answers kNone{};
-        return run_fail(ctx, 1000ms, [&](Probe& p) {
-          p.send(frame(1, "Hello, world!") + frame(op, with_payload ? "reserved opcode payload" : "") +
-                 frame(9, ""));
-        }, {1002}, {Answer::text("Hello, world!")}, &kNone);
+        return run_fail(
+            ctx, 1000ms,
+            [&](Probe& p) {
+              p.send(frame(1, "Hello, world!") +
+                     frame(op, with_payload ? "reserved opcode payload" : "") + frame(9, ""));
+            },
+            {1002}, {Answer::text("Hello, world!")}, &kNone);
       });
 }
 
@@ -105,9 +112,12 @@ void register_opcode_cases(Catalog& cat) {
                    "even while a message is open.",
            .lesson = opcode_lesson()},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send(frame(1, "frag", false) + frame(3, "odd", false) + frame(0, "ment", true));
-        }, {1002});
+        return run_fail(
+            ctx, 1000ms,
+            [](Probe& p) {
+              p.send(frame(1, "frag", false) + frame(3, "odd", false) + frame(0, "ment", true));
+            },
+            {1002});
       });
 }
 

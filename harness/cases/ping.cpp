@@ -29,7 +29,9 @@ constexpr const char* kControlLengthRule =
     "All control frames MUST have a payload length of 125 bytes or less and MUST NOT be "
     "fragmented.";
 
-std::string ping_lesson() { return lesson::at(lesson::kLifecycle, "answering-pings"); }
+std::string ping_lesson() {
+  return lesson::at(lesson::kLifecycle, "answering-pings");
+}
 
 struct PingPayload {
   const char* id;
@@ -61,7 +63,8 @@ void add_payload_cases(Catalog& cat) {
              .rfc_text = kPongRule,
              .autobahn = pp.ab,
              .points = 2,
-             .description = std::string("Send ") + pp.what + "; expect a Pong with the same payload.",
+             .description =
+                 std::string("Send ") + pp.what + "; expect a Pong with the same payload.",
              .hint = pp.hint,
              .lesson = ping_lesson()},
         [payload = pp.payload](CaseContext& ctx) {
@@ -97,9 +100,13 @@ void add_payload_cases(Catalog& cat) {
            .timeout = 1500ms},
       [](CaseContext& ctx) {
         std::string payload = binary_payload(125);
-        return run_answers(ctx, 1500ms, [&](Probe& p) {
-          p.send_chopped(FrameBuilder().opcode(Opcode::kPing).random_mask().payload(payload).build(), 1);
-        }, {Answer::pong(payload)});
+        return run_answers(
+            ctx, 1500ms,
+            [&](Probe& p) {
+              p.send_chopped(
+                  FrameBuilder().opcode(Opcode::kPing).random_mask().payload(payload).build(), 1);
+            },
+            {Answer::pong(payload)});
       });
 }
 
@@ -128,7 +135,8 @@ void add_unsolicited_cases(Catalog& cat) {
            .hint = "A Pong is never echoed, whatever it carries.",
            .lesson = ping_lesson()},
       [](CaseContext& ctx) {
-        return run_answers(ctx, 1000ms, [](Probe& p) { p.send_pong("unsolicited pong payload"); }, {});
+        return run_answers(ctx, 1000ms, [](Probe& p) { p.send_pong("unsolicited pong payload"); },
+                           {});
       });
   add(cat,
       Spec{.id = "ping.pong.unsolicited-then-ping",
@@ -142,10 +150,12 @@ void add_unsolicited_cases(Catalog& cat) {
            .hint = "Only Pings get Pongs; the earlier Pong must not produce an answer.",
            .lesson = ping_lesson()},
       [](CaseContext& ctx) {
-        return run_answers(ctx, 1000ms, [](Probe& p) {
-          p.send_pong("unsolicited pong payload");
-          p.send_ping("ping payload");
-        }, {Answer::pong("ping payload")});
+        return run_answers(ctx, 1000ms,
+                           [](Probe& p) {
+                             p.send_pong("unsolicited pong payload");
+                             p.send_ping("ping payload");
+                           },
+                           {Answer::pong("ping payload")});
       });
 }
 

@@ -47,8 +47,8 @@ CaseResult still_served(CaseContext& ctx, Millis budget, const std::string& afte
     CaseResult r = x.failure();
     if (r.verdict != Verdict::kError) {
       r.verdict = Verdict::kFail;
-      r.detail = "after " + after + ", a new connection could not complete the handshake: " +
-                 r.observed;
+      r.detail =
+          "after " + after + ", a new connection could not complete the handshake: " + r.observed;
     }
     return r;
   }
@@ -82,11 +82,14 @@ CaseResult garbage(CaseContext& ctx, const std::string& bytes, const std::string
       r.verdict = Verdict::kError;
       r.detail = outcome.error;
       return r;
-    case HttpOutcome::Kind::kClosed: r.verdict = Verdict::kPass; break;
+    case HttpOutcome::Kind::kClosed:
+      r.verdict = Verdict::kPass;
+      break;
     case HttpOutcome::Kind::kTimeout:
       r.verdict = Verdict::kNonStrict;
-      r.detail = "the server neither answered nor closed; a request line that cannot be HTTP "
-                 "can be refused at once (400)";
+      r.detail =
+          "the server neither answered nor closed; a request line that cannot be HTTP "
+          "can be refused at once (400)";
       break;
     case HttpOutcome::Kind::kResponse: {
       int s = outcome.response.status;
@@ -120,23 +123,27 @@ CaseResult thousand_connections(CaseContext& ctx) {
   std::vector<std::unique_ptr<Probe>> probes;
   probes.reserve(kCount);
   CaseResult r;
-  r.expected = std::to_string(kCount) + " connections open at once, each completes the handshake "
+  r.expected = std::to_string(kCount) +
+               " connections open at once, each completes the handshake "
                "and gets its echo, then each closes cleanly";
   auto fail_at = [&](std::size_t i, const std::string& step, const std::string& why) {
     r.verdict = Verdict::kFail;
     r.observed = std::to_string(i) + " connections were fine; connection " + std::to_string(i + 1) +
                  " failed at the " + step + ": " + why;
-    r.detail = "the server must keep serving while many connections are open (file descriptor "
-               "limits, per-connection memory, an accept loop that keeps accepting)";
+    r.detail =
+        "the server must keep serving while many connections are open (file descriptor "
+        "limits, per-connection memory, an accept loop that keeps accepting)";
     return r;
   };
   for (std::size_t i = 0; i < kCount; ++i) {
     auto p = ctx.probe();
     auto h = p->handshake();
     if (!h) {
-      if (h.error().rfind("connect:", 0) == 0 && h.error().find("Too many open files") != std::string::npos) {
+      if (h.error().rfind("connect:", 0) == 0 &&
+          h.error().find("Too many open files") != std::string::npos) {
         r.verdict = Verdict::kError;
-        r.observed = "the harness ran out of file descriptors at " + std::to_string(i) + ": " + h.error();
+        r.observed =
+            "the harness ran out of file descriptors at " + std::to_string(i) + ": " + h.error();
         r.detail = "raise `ulimit -n` for the harness (it needs about 1100)";
         return r;
       }
@@ -164,8 +171,8 @@ CaseResult thousand_connections(CaseContext& ctx) {
     if (closed) ++clean;
   }
   r.verdict = Verdict::kPass;
-  r.observed = "all " + std::to_string(kCount) + " connections were served; " + std::to_string(clean) +
-               " closed TCP after the close handshake";
+  r.observed = "all " + std::to_string(kCount) + " connections were served; " +
+               std::to_string(clean) + " closed TCP after the close handshake";
   return r;
 }
 
@@ -188,8 +195,9 @@ void register_robustness_cases(Catalog& cat) {
            .lesson = lesson::at(lesson::kSecurity, "hostile-input"),
            .timeout = 2000ms},
       [](CaseContext& ctx) {
-        return garbage(ctx, std::string("\x00\x01\x02\xfe\xff garbage \x7f\x80\r\nnot: http\r\n\r\n", 31),
-                       "garbage bytes");
+        return garbage(
+            ctx, std::string("\x00\x01\x02\xfe\xff garbage \x7f\x80\r\nnot: http\r\n\r\n", 31),
+            "garbage bytes");
       });
   add(cat,
       Spec{.id = "robustness.garbage.tls-client-hello",
@@ -261,7 +269,11 @@ void register_robustness_cases(Catalog& cat) {
         {
           Exchange x(ctx, 500ms);
           if (!x.open()) return x.failure();
-          std::string f = FrameBuilder().opcode(Opcode::kText).random_mask().payload(ascii_payload(1000)).build();
+          std::string f = FrameBuilder()
+                              .opcode(Opcode::kText)
+                              .random_mask()
+                              .payload(ascii_payload(1000))
+                              .build();
           x.probe().send(std::string_view(f).substr(0, 500));
           x.probe().pause(20ms);
           x.probe().reset();
@@ -325,14 +337,16 @@ void register_robustness_cases(Catalog& cat) {
         slow->send(std::string_view(req).substr(0, 30));
         Exchange x(ctx, 1500ms);
         CaseResult r;
-        r.expected = "a second client is served (handshake and echoes) while the first one "
-                     "trickles its request";
+        r.expected =
+            "a second client is served (handshake and echoes) while the first one "
+            "trickles its request";
         if (!x.open()) {
           r = x.failure();
           if (r.verdict != Verdict::kError) {
             r.verdict = Verdict::kFail;
-            r.detail = "while one client stalled in the middle of its request, another could not "
-                       "even complete the handshake: the server is blocked on the slow client";
+            r.detail =
+                "while one client stalled in the middle of its request, another could not "
+                "even complete the handshake: the server is blocked on the slow client";
           }
           return r;
         }
@@ -343,8 +357,9 @@ void register_robustness_cases(Catalog& cat) {
         x.await_answers(1);
         x.close(1000);
         slow->close();
-        CaseResult e = expect_answers(x.observations(), {Answer::text("served while another client stalls"),
-                                                         Answer::text("still served")});
+        CaseResult e = expect_answers(
+            x.observations(),
+            {Answer::text("served while another client stalls"), Answer::text("still served")});
         e.expected = r.expected + ": " + e.expected;
         return e;
       });
@@ -360,10 +375,10 @@ void register_robustness_cases(Catalog& cat) {
            .hint = "Keep the open message (buffer, opcode, UTF-8 state) per connection, never in "
                    "a global or static variable.",
            .lesson = lesson::at(lesson::kScaleOut, "per-connection-state"),
-           .timeout = 2000ms},
+           .timeout = 3000ms},
       [](CaseContext& ctx) {
-        Exchange a(ctx, 2000ms);
-        Exchange b(ctx, 2000ms);
+        Exchange a(ctx, 2500ms);
+        Exchange b(ctx, 2500ms);
         if (!a.open()) return a.failure();
         if (!b.open()) return b.failure();
         auto frag = [](Opcode op, std::string_view p, bool fin) {
@@ -383,7 +398,8 @@ void register_robustness_cases(Catalog& cat) {
         ra.expected = "client A: " + ra.expected + "; client B: " + rb.expected;
         ra.observed = "client A: " + ra.observed + "; client B: " + rb.observed;
         ra.verdict = worse(ra.verdict, rb.verdict);
-        if (!rb.detail.empty()) ra.detail += (ra.detail.empty() ? "client B: " : "; client B: ") + rb.detail;
+        if (!rb.detail.empty())
+          ra.detail += (ra.detail.empty() ? "client B: " : "; client B: ") + rb.detail;
         return ra;
       });
   add(cat,

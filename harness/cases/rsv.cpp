@@ -24,7 +24,9 @@ constexpr const char* kRsvHint =
     "Mask byte 1 with 0x70: any reserved bit set while no extension was negotiated is a protocol "
     "error. Fail with 1002 before acting on the frame (no echo, no pong).";
 
-std::string rsv_lesson() { return lesson::at(lesson::kFraming, "reserved-bits-and-opcodes"); }
+std::string rsv_lesson() {
+  return lesson::at(lesson::kFraming, "reserved-bits-and-opcodes");
+}
 
 enum class Write { kOne, kPerFrame, kByteByByte };
 
@@ -33,7 +35,13 @@ struct Bits {
 };
 
 std::string frame(Opcode op, std::string_view payload, Bits b, bool fin = true) {
-  return FrameBuilder().fin(fin).opcode(op).rsv(b.r1, b.r2, b.r3).random_mask().payload(payload).build();
+  return FrameBuilder()
+      .fin(fin)
+      .opcode(op)
+      .rsv(b.r1, b.r2, b.r3)
+      .random_mask()
+      .payload(payload)
+      .build();
 }
 
 std::string plain(Opcode op, std::string_view payload, bool fin = true) {
@@ -44,11 +52,15 @@ void send_frames(Probe& p, const std::vector<std::string>& frames, Write how) {
   std::string all;
   for (const auto& f : frames) all += f;
   switch (how) {
-    case Write::kOne: p.send(all); break;
+    case Write::kOne:
+      p.send(all);
+      break;
     case Write::kPerFrame:
       for (const auto& f : frames) p.send(f);
       break;
-    case Write::kByteByByte: p.send_chopped(all, 1); break;
+    case Write::kByteByByte:
+      p.send_chopped(all, 1);
+      break;
   }
 }
 
@@ -72,12 +84,15 @@ void add_after_valid(Catalog& cat, const char* id, const char* ab, Bits bits, Wr
            .timeout = budget},
       [bits, how, budget](CaseContext& ctx) {
         static const Answers kNone{};
-        return run_fail(ctx, budget, [&](Probe& p) {
-          send_frames(p,
-                      {plain(Opcode::kText, "Hello, world!"), frame(Opcode::kText, "Hello, world!", bits),
-                       plain(Opcode::kPing, "")},
-                      how);
-        }, {1002}, {Answer::text("Hello, world!")}, &kNone);
+        return run_fail(
+            ctx, budget,
+            [&](Probe& p) {
+              send_frames(p,
+                          {plain(Opcode::kText, "Hello, world!"),
+                           frame(Opcode::kText, "Hello, world!", bits), plain(Opcode::kPing, "")},
+                          how);
+            },
+            {1002}, {Answer::text("Hello, world!")}, &kNone);
       });
 }
 
@@ -95,8 +110,10 @@ void add_single(Catalog& cat, const char* id, const char* ab, Opcode op, Bits bi
            .lesson = rsv_lesson()},
       [op, bits](CaseContext& ctx) {
         std::string payload;
-        if (op == Opcode::kClose) payload = std::string("\x03\xe8", 2);  // 1000
-        else if (op != Opcode::kPong) payload = "Hello, world!";
+        if (op == Opcode::kClose)
+          payload = std::string("\x03\xe8", 2);  // 1000
+        else if (op != Opcode::kPong)
+          payload = "Hello, world!";
         return run_fail(ctx, 1000ms, [&](Probe& p) { p.send(frame(op, payload, bits)); }, {1002});
       });
 }
@@ -107,8 +124,8 @@ void register_rsv_cases(Catalog& cat) {
   add_single(cat, "rsv.text.rsv3", "3.1", Opcode::kText, {false, false, true},
              "Send a text frame with RSV3 set; the server must fail the connection (1002), not "
              "echo.");
-  add_after_valid(cat, "rsv.text.rsv2.after-valid-message", "3.2", {false, true, false}, Write::kOne,
-                  "RSV2 set", "all in one write");
+  add_after_valid(cat, "rsv.text.rsv2.after-valid-message", "3.2", {false, true, false},
+                  Write::kOne, "RSV2 set", "all in one write");
   add_after_valid(cat, "rsv.text.rsv2-rsv3.frame-per-write", "3.3", {false, true, true},
                   Write::kPerFrame, "RSV2 and RSV3 set", "one write per frame");
   add_after_valid(cat, "rsv.text.rsv1.byte-by-byte", "3.4", {true, false, false},
@@ -139,10 +156,12 @@ void register_rsv_cases(Catalog& cat) {
            .hint = "Check the RSV bits on every frame, continuation frames included.",
            .lesson = rsv_lesson()},
       [](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [](Probe& p) {
-          p.send(plain(Opcode::kText, "frag", false) +
-                 frame(Opcode::kContinuation, "ment", {true, false, false}));
-        }, {1002});
+        return run_fail(ctx, 1000ms,
+                        [](Probe& p) {
+                          p.send(plain(Opcode::kText, "frag", false) +
+                                 frame(Opcode::kContinuation, "ment", {true, false, false}));
+                        },
+                        {1002});
       });
 }
 

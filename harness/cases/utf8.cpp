@@ -26,7 +26,9 @@ constexpr const char* kTextRule =
     "might include a partial UTF-8 sequence; however, the whole message MUST contain valid UTF-8.";
 constexpr Millis kPause = 150ms;
 
-std::string utf8_lesson() { return lesson::at(lesson::kFraming, "utf-8-validation"); }
+std::string utf8_lesson() {
+  return lesson::at(lesson::kFraming, "utf-8-validation");
+}
 
 const std::string kKosme = "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5";
 const std::string kHello =
@@ -84,13 +86,15 @@ void add_invalid(Catalog& cat, std::string id, const char* ab, std::string descr
            .hint = std::move(hint),
            .lesson = utf8_lesson()},
       [parts = std::move(parts), bytewise](CaseContext& ctx) {
-        return run_fail(ctx, 1000ms, [&](Probe& p) {
-          if (bytewise) {
-            p.send_chopped(fragments(parts), 1);
-          } else {
-            p.send(fragments(parts));
-          }
-        }, {1007});
+        return run_fail(ctx, 1000ms,
+                        [&](Probe& p) {
+                          if (bytewise) {
+                            p.send_chopped(fragments(parts), 1);
+                          } else {
+                            p.send(fragments(parts));
+                          }
+                        },
+                        {1007});
       });
 }
 
@@ -111,11 +115,10 @@ void add_fail_fast(Catalog& cat, std::string id, const char* ab, std::vector<std
                           " with pauses; " + what +
                           ". Expect the failure (1007) right after part 2. NON-STRICT: only at "
                           "the end of the message.",
-           .hint = as_frames
-                       ? "Validate UTF-8 incrementally as fragments arrive (keep the decoder "
-                         "state across frames) and fail as soon as a byte cannot be valid."
-                       : "Validate payload bytes as they arrive, even before the frame is "
-                         "complete, so invalid text fails the connection at once.",
+           .hint = as_frames ? "Validate UTF-8 incrementally as fragments arrive (keep the decoder "
+                               "state across frames) and fail as soon as a byte cannot be valid."
+                             : "Validate payload bytes as they arrive, even before the frame is "
+                               "complete, so invalid text fails the connection at once.",
            .lesson = lesson::at(lesson::kFraming, "utf-8-validation"),
            .timeout = 2000ms},
       [parts = std::move(parts), as_frames](CaseContext& ctx) {
@@ -124,7 +127,8 @@ void add_fail_fast(Catalog& cat, std::string id, const char* ab, std::vector<std
         Probe& p = x.probe();
         std::vector<std::string> chunks;
         if (as_frames) {
-          chunks = {frame(Opcode::kText, parts[0], false), frame(Opcode::kContinuation, parts[1], false),
+          chunks = {frame(Opcode::kText, parts[0], false),
+                    frame(Opcode::kContinuation, parts[1], false),
                     frame(Opcode::kContinuation, parts[2], true)};
         } else {
           std::string whole = frame(Opcode::kText, parts[0] + parts[1] + parts[2], true);
@@ -144,9 +148,10 @@ void add_fail_fast(Catalog& cat, std::string id, const char* ab, std::vector<std
         CaseResult r = expect_fail(x.observations(), {1007});
         if (!fast && r.verdict == Verdict::kPass) {
           r.verdict = Verdict::kNonStrict;
-          r.detail = "the server failed the connection only after the rest of the message came; "
-                     "the invalid bytes were known one part earlier (fail fast)" +
-                     (r.detail.empty() ? std::string() : "; " + r.detail);
+          r.detail =
+              "the server failed the connection only after the rest of the message came; "
+              "the invalid bytes were known one part earlier (fail fast)" +
+              (r.detail.empty() ? std::string() : "; " + r.detail);
         }
         return r;
       });
@@ -244,14 +249,18 @@ void register_utf8_cases(Catalog& cat) {
                 {kKosme, "\xf4\x90\x80\x80", "edited"}, true,
                 "fragment 2 holds F4 90 80 80 (U+110000)");
   add_fail_fast(cat, "utf8.fail-fast.frames.split-code-point", "6.4.2",
-                {kKosme + "\xf4", "\x90", "\x80\x80" "edited"}, true,
-                "fragment 1 ends with F4 and fragment 2 is 90 (F4 90 is above U+10FFFF)");
+                {kKosme + "\xf4", "\x90",
+                 "\x80\x80"
+                 "edited"},
+                true, "fragment 1 ends with F4 and fragment 2 is 90 (F4 90 is above U+10FFFF)");
   add_fail_fast(cat, "utf8.fail-fast.chops.above-max-code-point", "6.4.3",
                 {kKosme, "\xf4\x90\x80\x80", "edited"}, false,
                 "piece 2 holds F4 90 80 80 (U+110000)");
   add_fail_fast(cat, "utf8.fail-fast.chops.split-code-point", "6.4.4",
-                {kKosme + "\xf4", "\x90", "\x80\x80" "edited"}, false,
-                "piece 1 ends with F4 and piece 2 is 90");
+                {kKosme + "\xf4", "\x90",
+                 "\x80\x80"
+                 "edited"},
+                false, "piece 1 ends with F4 and piece 2 is 90");
 
   // 6.5-6.23 Kuhn's sequences.
   add_kuhn(cat);
@@ -281,7 +290,9 @@ void register_utf8_cases(Catalog& cat) {
               "Send \"a\" ED | A0 80 \"b\" in 2 fragments (a surrogate split across them); the "
               "server must fail with 1007.",
               "Checking each fragment alone misses this: the invalid sequence spans two frames.",
-              {"a\xed", "\xa0\x80" "b"});
+              {"a\xed",
+               "\xa0\x80"
+               "b"});
   add_invalid(cat, "utf8.invalid.truncated-at-end-of-fragmented-message", "",
               "Send a fragmented text whose final fragment ends with E2 82 (a cut 3-byte "
               "sequence); the server must fail with 1007.",

@@ -36,15 +36,17 @@ const std::string kKosme = b({0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0x
 
 std::vector<Utf8Sequence> build() {
   std::vector<Utf8Sequence> v;
-  auto add = [&](std::string name, std::string ab, bool valid, std::string bytes, std::string what) {
-    v.push_back(Utf8Sequence{std::move(name), std::move(ab), valid, std::move(bytes), std::move(what)});
+  auto add = [&](std::string name, std::string ab, bool valid, std::string bytes,
+                 std::string what) {
+    v.push_back(
+        Utf8Sequence{std::move(name), std::move(ab), valid, std::move(bytes), std::move(what)});
   };
 
   // 6.5 Some valid UTF-8 sequences.
   add("kosme", "6.5.1", true, kKosme, "the Greek word 'kosme' (2- and 3-byte sequences)");
   add("latin-supplement", "6.5.2", true,
-      "Hello-" + b({0xC2, 0xB5}) + "@" + b({0xC3, 0x9F, 0xC3, 0xB6, 0xC3, 0xA4, 0xC3, 0xBC, 0xC3,
-                                            0xA0, 0xC3, 0xA1}) + "-UTF-8!!",
+      "Hello-" + b({0xC2, 0xB5}) + "@" +
+          b({0xC3, 0x9F, 0xC3, 0xB6, 0xC3, 0xA4, 0xC3, 0xBC, 0xC3, 0xA0, 0xC3, 0xA1}) + "-UTF-8!!",
       "ASCII mixed with Latin-1 supplement letters (2-byte sequences)");
   add("cjk", "6.5.3", true, b({0xE6, 0x97, 0xA5, 0xE6, 0x9C, 0xAC, 0xE8, 0xAA, 0x9E}),
       "three CJK ideographs (3-byte sequences)");
@@ -64,7 +66,8 @@ std::vector<Utf8Sequence> build() {
   // 6.7 First possible sequence of each length.
   add("first-1byte-u0000", "6.7.1", true, b({0x00}), "U+0000, the first 1-byte sequence (NUL)");
   add("first-2byte-u0080", "6.7.2", true, b({0xC2, 0x80}), "U+0080, the first 2-byte sequence");
-  add("first-3byte-u0800", "6.7.3", true, b({0xE0, 0xA0, 0x80}), "U+0800, the first 3-byte sequence");
+  add("first-3byte-u0800", "6.7.3", true, b({0xE0, 0xA0, 0x80}),
+      "U+0800, the first 3-byte sequence");
   add("first-4byte-u10000", "6.7.4", true, b({0xF0, 0x90, 0x80, 0x80}),
       "U+10000, the first 4-byte sequence");
 
@@ -133,13 +136,15 @@ std::vector<Utf8Sequence> build() {
       s.push_back(static_cast<char>(c));
       s.push_back(' ');
     }
-    add(l.name, "6.13." + std::to_string(k++), false, s, std::string(l.what) + ", each followed by a space");
+    add(l.name, "6.13." + std::to_string(k++), false, s,
+        std::string(l.what) + ", each followed by a space");
   }
 
   // 6.14 Sequences with the last continuation byte missing.
   const std::vector<Utf8Sequence> truncated = {
       {"truncated-2byte-u0000", "6.14.1", false, b({0xC0}), "U+0000 in 2 bytes, last byte missing"},
-      {"truncated-3byte-u0000", "6.14.2", false, b({0xE0, 0x80}), "U+0000 in 3 bytes, last byte missing"},
+      {"truncated-3byte-u0000", "6.14.2", false, b({0xE0, 0x80}),
+       "U+0000 in 3 bytes, last byte missing"},
       {"truncated-4byte-u0000", "6.14.3", false, b({0xF0, 0x80, 0x80}),
        "U+0000 in 4 bytes, last byte missing"},
       {"truncated-5byte-u0000", "6.14.4", false, b({0xF8, 0x80, 0x80, 0x80}),
@@ -147,7 +152,8 @@ std::vector<Utf8Sequence> build() {
       {"truncated-6byte-u0000", "6.14.5", false, b({0xFC, 0x80, 0x80, 0x80, 0x80}),
        "U+0000 in 6 bytes, last byte missing"},
       {"truncated-2byte-u07ff", "6.14.6", false, b({0xDF}), "U+07FF in 2 bytes, last byte missing"},
-      {"truncated-3byte-uffff", "6.14.7", false, b({0xEF, 0xBF}), "U+FFFF in 3 bytes, last byte missing"},
+      {"truncated-3byte-uffff", "6.14.7", false, b({0xEF, 0xBF}),
+       "U+FFFF in 3 bytes, last byte missing"},
       {"truncated-4byte-u1fffff", "6.14.8", false, b({0xF7, 0xBF, 0xBF}),
        "U+1FFFFF in 4 bytes, last byte missing"},
       {"truncated-5byte-u3ffffff", "6.14.9", false, b({0xFB, 0xBF, 0xBF, 0xBF}),
@@ -168,12 +174,15 @@ std::vector<Utf8Sequence> build() {
   // 6.16 Bytes that never appear in UTF-8.
   add("impossible-fe", "6.16.1", false, b({0xFE}), "the byte 0xFE");
   add("impossible-ff", "6.16.2", false, b({0xFF}), "the byte 0xFF");
-  add("impossible-fe-fe-ff-ff", "6.16.3", false, b({0xFE, 0xFE, 0xFF, 0xFF}), "0xFE 0xFE 0xFF 0xFF");
+  add("impossible-fe-fe-ff-ff", "6.16.3", false, b({0xFE, 0xFE, 0xFF, 0xFF}),
+      "0xFE 0xFE 0xFF 0xFF");
 
   // 6.17 Overlong encodings of '/' (U+002F): the path-traversal classic.
-  add("overlong-slash-2byte", "6.17.1", false, b({0xC0, 0xAF}), "'/' (U+002F) in 2 bytes (overlong)");
+  add("overlong-slash-2byte", "6.17.1", false, b({0xC0, 0xAF}),
+      "'/' (U+002F) in 2 bytes (overlong)");
   add("overlong-slash-3byte", "6.17.2", false, b({0xE0, 0x80, 0xAF}), "'/' in 3 bytes (overlong)");
-  add("overlong-slash-4byte", "6.17.3", false, b({0xF0, 0x80, 0x80, 0xAF}), "'/' in 4 bytes (overlong)");
+  add("overlong-slash-4byte", "6.17.3", false, b({0xF0, 0x80, 0x80, 0xAF}),
+      "'/' in 4 bytes (overlong)");
   add("overlong-slash-5byte", "6.17.4", false, b({0xF8, 0x80, 0x80, 0x80, 0xAF}),
       "'/' in 5 bytes (overlong)");
   add("overlong-slash-6byte", "6.17.5", false, b({0xFC, 0x80, 0x80, 0x80, 0x80, 0xAF}),
@@ -181,7 +190,8 @@ std::vector<Utf8Sequence> build() {
 
   // 6.18 The largest code point that is still overlong in each length.
   add("overlong-max-2byte-u007f", "6.18.1", false, b({0xC1, 0xBF}), "U+007F in 2 bytes (overlong)");
-  add("overlong-max-3byte-u07ff", "6.18.2", false, b({0xE0, 0x9F, 0xBF}), "U+07FF in 3 bytes (overlong)");
+  add("overlong-max-3byte-u07ff", "6.18.2", false, b({0xE0, 0x9F, 0xBF}),
+      "U+07FF in 3 bytes (overlong)");
   add("overlong-max-4byte-uffff", "6.18.3", false, b({0xF0, 0x8F, 0xBF, 0xBF}),
       "U+FFFF in 4 bytes (overlong)");
   add("overlong-max-5byte-u1fffff", "6.18.4", false, b({0xF8, 0x87, 0xBF, 0xBF, 0xBF}),
@@ -192,7 +202,8 @@ std::vector<Utf8Sequence> build() {
   // 6.19 Overlong NUL.
   add("overlong-nul-2byte", "6.19.1", false, b({0xC0, 0x80}), "NUL (U+0000) in 2 bytes (overlong)");
   add("overlong-nul-3byte", "6.19.2", false, b({0xE0, 0x80, 0x80}), "NUL in 3 bytes (overlong)");
-  add("overlong-nul-4byte", "6.19.3", false, b({0xF0, 0x80, 0x80, 0x80}), "NUL in 4 bytes (overlong)");
+  add("overlong-nul-4byte", "6.19.3", false, b({0xF0, 0x80, 0x80, 0x80}),
+      "NUL in 4 bytes (overlong)");
   add("overlong-nul-5byte", "6.19.4", false, b({0xF8, 0x80, 0x80, 0x80, 0x80}),
       "NUL in 5 bytes (overlong)");
   add("overlong-nul-6byte", "6.19.5", false, b({0xFC, 0x80, 0x80, 0x80, 0x80, 0x80}),
@@ -214,7 +225,8 @@ std::vector<Utf8Sequence> build() {
     for (unsigned long l : lows) {
       add("surrogate-pair-u" + hex_cp(h) + "-u" + hex_cp(l), "6.21." + std::to_string(k++), false,
           utf8_encode(h) + utf8_encode(l),
-          "the surrogate pair " + upper_cp(h) + " " + upper_cp(l) + " encoded as two 3-byte sequences");
+          "the surrogate pair " + upper_cp(h) + " " + upper_cp(l) +
+              " encoded as two 3-byte sequences");
     }
   }
 
@@ -240,7 +252,9 @@ std::vector<Utf8Sequence> build() {
 }  // namespace
 
 std::string utf8_encode(unsigned long cp) {
-  auto byte = [](unsigned long x) { return static_cast<char>(static_cast<unsigned char>(x & 0xFF)); };
+  auto byte = [](unsigned long x) {
+    return static_cast<char>(static_cast<unsigned char>(x & 0xFF));
+  };
   std::string s;
   if (cp < 0x80) {
     s.push_back(byte(cp));

@@ -14,7 +14,7 @@ struct Utf8Sequence {
   std::string autobahn;  // "6.17.1"
   bool valid = false;
   std::string bytes;
-  std::string what;      // "'/' (U+002F) encoded in 2 bytes (overlong)"
+  std::string what;  // "'/' (U+002F) encoded in 2 bytes (overlong)"
 };
 
 // The 132 sequences of Autobahn 6.5-6.23, in Autobahn's order.

@@ -23,6 +23,8 @@ constexpr int kMaxRestarts = 25;
 // After a case ends, how long a death of the server is still blamed on it
 // (the kernel closes the server's sockets a moment before waitpid sees it).
 constexpr Millis kDeathWindow{200};
+// How long the runner waits, after the last case, for a server death to show.
+constexpr Millis kFinalDeathWait{100};
 
 // Completion signalling shared with case threads; it outlives the runner if a
 // case thread has to be abandoned.
@@ -140,9 +142,6 @@ class Runner {
 
   void finish() {
     report_.duration = std::chrono::duration_cast<Millis>(Clock::now() - run_start_);
-    if (options_.server != nullptr && !report_.server_events.empty()) {
-      report_.server_output_tail = options_.server->output_tail();
-    }
   }
 
   // ------------------------------------------------------------ scheduling
@@ -161,8 +160,12 @@ class Runner {
         break;
       }
       wait_and_reap();
-      if (options_.server != nullptr && !options_.server->alive() && running_.empty()) {
-        handle_death(queue);
+      if (options_.server != nullptr && running_.empty()) {
+        // At the end of the queue, give a dying server a moment to be noticed:
+        // the last case may have killed it.
+        bool dead = !options_.server->alive() ||
+                    (queue.empty() && options_.server->wait_for_death(kFinalDeathWait));
+        if (dead && !aborted_) handle_death(queue);
       }
     }
   }
@@ -367,7 +370,6 @@ class Runner {
   void handle_death(std::deque<std::size_t>& queue) {
     auto died = options_.server->died_at();
     std::string what = options_.server->death_text();
-    report_.server_output_tail = options_.server->output_tail();
     // Cases that ended shortly before the death was noticed, or overlapped it, are suspects.
     std::vector<std::size_t> recent;
     for (std::size_t i = 0; i < cases_.size(); ++i) {
@@ -376,7 +378,9 @@ class Runner {
     }
     std::vector<Suspect> suspects = std::move(suspects_);
     suspects_.clear();
-    if (!restart_server()) {
+    bool restarted = restart_server();
+    report_.server_output_tail = options_.server->last_output_tail();
+    if (!restarted) {
       for (auto& s : suspects) {
         CaseResult r = s.result;
         if (r.verdict == Verdict::kPass) r.verdict = Verdict::kError;
@@ -416,13 +420,14 @@ class Runner {
         auto outcome = run_alone(i);
         if (!options_.server->alive() || options_.server->wait_for_death(kDeathWindow)) {
           std::string again = options_.server->death_text();
+          restart_server();
+          report_.server_output_tail = options_.server->last_output_tail();
           blame(i, again, outcome.get(), std::chrono::duration_cast<std::chrono::microseconds>(
                                              outcome->end - case_start_[i]),
                 "identified by re-running the cases that were in flight one at a time");
           report_.server_events.push_back(
               ServerEvent{since_start(died), what, cases_[i]->info.id});
           found = cases_[i]->info.id;
-          restart_server();
         }
       }
       if (found.empty()) {
@@ -465,7 +470,7 @@ class Runner {
     r.observed = what + " during this case";
     r.detail = "The runner restarted it for the remaining cases.";
     if (!how.empty()) r.detail += " The culprit was " + how + ".";
-    std::string tail = options_.server->output_tail();
+    std::string tail = options_.server->last_output_tail();
     if (!tail.empty()) {
       if (tail.size() > 2000) tail = "..." + tail.substr(tail.size() - 2000);
       r.detail += "\n--- the server's last output ---\n" + tail;

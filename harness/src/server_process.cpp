@@ -132,6 +132,11 @@ std::string ServerProcess::output_tail() const {
   return tail_;
 }
 
+std::string ServerProcess::last_output_tail() const {
+  std::lock_guard lock(mu_);
+  return last_tail_;
+}
+
 std::string ServerProcess::command_text() const {
   std::lock_guard lock(mu_);
   return command_;
@@ -258,8 +263,8 @@ Status ServerProcess::launch() {
 
   auto deadline = Clock::now() + spec_.start_timeout;
   auto fail = [&](std::string why) {
-    std::string tail = output_tail();
-    stop();
+    stop();  // joins the output reader: the tail is complete after this
+    std::string tail = last_output_tail();
     if (!tail.empty()) why += "\n--- its output ---\n" + tail;
     return Status::fail(why);
   };
@@ -325,6 +330,7 @@ void ServerProcess::stop() {
   }
   if (reader_.joinable()) reader_.join();
   std::lock_guard lock(mu_);
+  if (pid_ > 0) last_tail_ = tail_;
   pid_ = -1;
 }
 

@@ -26,7 +26,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string source(const std::string& rel) { return std::string(WSLAB_SOURCE_DIR) + "/" + rel; }
+std::string source(const std::string& rel) {
+  return std::string(WSLAB_SOURCE_DIR) + "/" + rel;
+}
 
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -96,12 +98,13 @@ std::string calibrate(const std::vector<std::string>& argv, const nlohmann::json
     if (std::find(want.begin(), want.end(), got) != want.end()) continue;
     std::string w;
     for (const auto& v : want) w += (w.empty() ? "" : " or ") + v;
-    problems += "\n  " + o.info.id + ": " + got + " (calibrated: " + w + ")\n    expected: " +
-                o.result.expected + "\n    observed: " + o.result.observed +
+    problems += "\n  " + o.info.id + ": " + got + " (calibrated: " + w +
+                ")\n    expected: " + o.result.expected + "\n    observed: " + o.result.observed +
                 (o.result.detail.empty() ? "" : "\n    detail:   " + o.result.detail);
   }
   if (!report.preflight_error.empty()) problems += "\n  preflight: " + report.preflight_error;
-  for (const auto& e : report.server_events) problems += "\n  server event: " + e.what + " (" + e.case_id + ")";
+  for (const auto& e : report.server_events)
+    problems += "\n  server event: " + e.what + " (" + e.case_id + ")";
   if (checked != static_cast<int>(cases.size())) problems += "\n  not every case ran";
   return problems;
 }
@@ -132,7 +135,8 @@ TEST(HarnessCalibration, ReferenceServerBendsOnlyWhereAllowlisted) {
 
 TEST(HarnessCases, AllowlistEntriesNameExistingCasesAndVerdicts) {
   nlohmann::json list = allowlist();
-  const std::vector<std::string> verdicts = {"PASS", "NON-STRICT", "INFO", "FAIL", "TIMEOUT", "ERROR"};
+  const std::vector<std::string> verdicts = {"PASS", "NON-STRICT", "INFO",
+                                             "FAIL", "TIMEOUT",    "ERROR"};
   ASSERT_TRUE(list.contains("entries"));
   for (const auto& e : list["entries"]) {
     for (const char* field : {"rfc_section", "rule", "why", "instead"}) {
@@ -144,7 +148,8 @@ TEST(HarnessCases, AllowlistEntriesNameExistingCasesAndVerdicts) {
     }
     for (const auto& pattern : e["cases"]) {
       bool found = false;
-      for (const auto& c : catalog().cases()) found = found || glob(pattern.get<std::string>(), c.info.id);
+      for (const auto& c : catalog().cases())
+        found = found || glob(pattern.get<std::string>(), c.info.id);
       EXPECT_TRUE(found) << "allow-list entry matches no case: " << pattern;
     }
   }
@@ -154,7 +159,8 @@ std::string render_allowlist(const nlohmann::json& list) {
   std::string s =
       "# Where libwebsockets bends RFC 6455: the calibration allow-list\n\n"
       "<!-- Generated from harness/calibration/lws-allowlist.json by the test\n"
-      "     HarnessCases.AllowlistDocIsRendered (WSLAB_UPDATE_DOCS=1). Do not edit by hand. -->\n\n";
+      "     HarnessCases.AllowlistDocIsRendered (WSLAB_UPDATE_DOCS=1). Do not edit by hand. "
+      "-->\n\n";
   s += "Reference peer: " + list["peer"].get<std::string>() + ".\n\n";
   s += list["about"].get<std::string>() + "\n\n";
   s += "| Cases | RFC 6455 | Rule bent | What libwebsockets does | Calibrated verdict |\n";
@@ -166,7 +172,8 @@ std::string render_allowlist(const nlohmann::json& list) {
   };
   for (const auto& e : list["entries"]) {
     std::string ids;
-    for (const auto& c : e["cases"]) ids += (ids.empty() ? "" : "<br>") + ("`" + c.get<std::string>() + "`");
+    for (const auto& c : e["cases"])
+      ids += (ids.empty() ? "" : "<br>") + ("`" + c.get<std::string>() + "`");
     s += "| " + ids + " | §" + e["rfc_section"].get<std::string>() + " | " +
          cell(e["rule"].get<std::string>()) + " | " + cell(e["why"].get<std::string>()) + " | " +
          cell(e["instead"].get<std::string>()) + " |\n";

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -15,13 +18,17 @@
 namespace wslab::harness {
 namespace {
 
-const std::vector<Case>& all() { return catalog().cases(); }
+const std::vector<Case>& all() {
+  return catalog().cases();
+}
 
 bool has_tag(const CaseInfo& i, std::string_view tag) {
   return std::find(i.tags.begin(), i.tags.end(), tag) != i.tags.end();
 }
 
-TEST(HarnessCases, CatalogHasAtLeast380Cases) { EXPECT_GE(all().size(), 380u); }
+TEST(HarnessCases, CatalogHasAtLeast380Cases) {
+  EXPECT_GE(all().size(), 380u);
+}
 
 TEST(HarnessCases, IdsAreUniqueDottedLowerCaseAndStartWithTheGroup) {
   std::set<std::string> seen;
@@ -29,7 +36,8 @@ TEST(HarnessCases, IdsAreUniqueDottedLowerCaseAndStartWithTheGroup) {
   for (const auto& c : all()) {
     EXPECT_TRUE(seen.insert(c.info.id).second) << "duplicate id " << c.info.id;
     EXPECT_TRUE(std::regex_match(c.info.id, shape)) << "badly formed id " << c.info.id;
-    EXPECT_EQ(c.info.id.rfind(c.info.group + ".", 0), 0u) << c.info.id << " in group " << c.info.group;
+    EXPECT_EQ(c.info.id.rfind(c.info.group + ".", 0), 0u)
+        << c.info.id << " in group " << c.info.group;
   }
 }
 
@@ -49,10 +57,17 @@ TEST(HarnessCases, EveryCaseStatesSectionQuoteHintLessonAndDescription) {
 // Labs: handshake 1; framing, rsv, opcode, utf8, limits 2; fragmentation,
 // close, ping (answering pings is lifecycle) 3; misc 2-3; robustness 1, 3, 6.
 TEST(HarnessCases, EveryGroupHasItsLab) {
-  const std::map<std::string, std::set<int>> labs = {
-      {"handshake", {1}},     {"framing", {2}}, {"rsv", {2}},   {"opcode", {2}},
-      {"utf8", {2}},          {"limits", {2}},  {"ping", {3}},  {"fragmentation", {3}},
-      {"close", {3}},         {"misc", {2, 3}}, {"robustness", {1, 3, 6}}};
+  const std::map<std::string, std::set<int>> labs = {{"handshake", {1}},
+                                                     {"framing", {2}},
+                                                     {"rsv", {2}},
+                                                     {"opcode", {2}},
+                                                     {"utf8", {2}},
+                                                     {"limits", {2}},
+                                                     {"ping", {3}},
+                                                     {"fragmentation", {3}},
+                                                     {"close", {3}},
+                                                     {"misc", {2, 3}},
+                                                     {"robustness", {1, 3, 6}}};
   for (const auto& c : all()) {
     auto it = labs.find(c.info.group);
     ASSERT_NE(it, labs.end()) << "unknown group " << c.info.group;
@@ -124,6 +139,49 @@ TEST(HarnessCases, Utf8EncoderWritesRfc3629Forms) {
   EXPECT_EQ(cases::utf8_encode(0xFFFD), "\xef\xbf\xbd");
   EXPECT_EQ(cases::utf8_encode(0x10FFFF), "\xf4\x8f\xbf\xbf");
   EXPECT_EQ(cases::utf8_encode(0xD800), "\xed\xa0\x80");  // encodes surrogates on purpose
+}
+
+// GitHub's heading anchors: lower case, punctuation dropped (except '-'),
+// spaces become '-'.
+std::string slug(std::string_view heading) {
+  std::string s;
+  for (char c : heading) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0) {
+      s += static_cast<char>(std::tolower(u));
+    } else if (c == ' ' || c == '-') {
+      s += '-';
+    } else if (c == '_') {
+      s += '_';
+    }
+  }
+  return s;
+}
+
+// A lesson link must land on a heading of the lesson (when that lesson exists;
+// lessons are written alongside the labs).
+TEST(HarnessCases, LessonLinksLandOnHeadings) {
+  std::map<std::string, std::set<std::string>> anchors;  // file -> slugs, empty set: missing
+  for (const auto& c : all()) {
+    std::string file = c.info.lesson.substr(0, c.info.lesson.find('#'));
+    std::string anchor = c.info.lesson.substr(c.info.lesson.find('#') + 1);
+    if (!anchors.count(file)) {
+      std::set<std::string> slugs;
+      std::ifstream f(std::string(WSLAB_SOURCE_DIR) + "/" + file);
+      bool fence = false;
+      for (std::string line; std::getline(f, line);) {
+        if (line.rfind("```", 0) == 0) fence = !fence;
+        if (fence || line.rfind("#", 0) != 0) continue;
+        std::size_t text = line.find_first_not_of('#');
+        if (text == std::string::npos || line[text] != ' ') continue;
+        slugs.insert(slug(line.substr(text + 1)));
+      }
+      anchors[file] = slugs;
+    }
+    if (anchors[file].empty()) continue;  // lesson not written yet
+    EXPECT_TRUE(anchors[file].count(anchor))
+        << c.info.id << ": " << c.info.lesson << " has no heading with that anchor";
+  }
 }
 
 }  // namespace

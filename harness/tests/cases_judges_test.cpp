@@ -18,10 +18,18 @@ Observation make(K kind, std::string payload = {}) {
   o.payload = std::move(payload);
   return o;
 }
-Observation text(std::string p) { return make(K::kText, std::move(p)); }
-Observation binary(std::string p) { return make(K::kBinary, std::move(p)); }
-Observation pong(std::string p) { return make(K::kPong, std::move(p)); }
-Observation ping(std::string p) { return make(K::kPing, std::move(p)); }
+Observation text(std::string p) {
+  return make(K::kText, std::move(p));
+}
+Observation binary(std::string p) {
+  return make(K::kBinary, std::move(p));
+}
+Observation pong(std::string p) {
+  return make(K::kPong, std::move(p));
+}
+Observation ping(std::string p) {
+  return make(K::kPing, std::move(p));
+}
 Observation close_frame(std::optional<std::uint16_t> code, std::string reason = {}) {
   Observation o;
   o.kind = K::kClose;
@@ -29,8 +37,12 @@ Observation close_frame(std::optional<std::uint16_t> code, std::string reason = 
   o.payload = std::move(reason);
   return o;
 }
-Observation fin() { return make(K::kTcpClosed); }
-Observation timeout() { return make(K::kTimeout); }
+Observation fin() {
+  return make(K::kTcpClosed);
+}
+Observation timeout() {
+  return make(K::kTimeout);
+}
 Observation bad_frame(std::string detail) {
   Observation o;
   o.kind = K::kBadFrame;
@@ -193,8 +205,9 @@ TEST(HarnessCases, PeerStayingOpenIsTimeout) {
 TEST(HarnessCases, EchoBeforeFailingIsRequiredOrNonStrict) {
   Answers none;
   Answers before{Answer::text("Hello, world!")};
-  EXPECT_EQ(expect_fail({text("Hello, world!"), close_frame(1002), fin()}, {1002}, before, &none).verdict,
-            Verdict::kPass);
+  EXPECT_EQ(
+      expect_fail({text("Hello, world!"), close_frame(1002), fin()}, {1002}, before, &none).verdict,
+      Verdict::kPass);
   EXPECT_EQ(expect_fail({close_frame(1002), fin()}, {1002}, before, &none).verdict,
             Verdict::kNonStrict);
   EXPECT_EQ(expect_fail({close_frame(1002), fin()}, {1002}, before).verdict, Verdict::kFail);
@@ -233,8 +246,9 @@ HttpOutcome response(int status, std::vector<HttpHeader> headers = {}) {
 TEST(HarnessCases, ClassifyHttpReadsTheProbesErrors) {
   EXPECT_EQ(classify_http(Result<HttpResponse>(Error{"connection closed before a response"})).kind,
             HttpOutcome::Kind::kClosed);
-  EXPECT_EQ(classify_http(Result<HttpResponse>(Error{"connection reset by peer before a response"})).kind,
-            HttpOutcome::Kind::kClosed);
+  EXPECT_EQ(
+      classify_http(Result<HttpResponse>(Error{"connection reset by peer before a response"})).kind,
+      HttpOutcome::Kind::kClosed);
   EXPECT_EQ(classify_http(Result<HttpResponse>(Error{"no response within 1000 ms"})).kind,
             HttpOutcome::Kind::kTimeout);
   EXPECT_EQ(classify_http(Result<HttpResponse>(Error{"connect: connection refused"})).kind,
@@ -286,15 +300,18 @@ TEST(HarnessCases, VersionRefusalMustListSupportedVersions) {
   v.statuses = {426, 400};
   v.required_header = "Sec-WebSocket-Version";
   v.required_token = "13";
-  EXPECT_EQ(expect_reject(response(426, {{"Sec-WebSocket-Version", "13"}}), v).verdict, Verdict::kPass);
-  EXPECT_EQ(expect_reject(response(400, {{"sec-websocket-version", "13, 8"}}), v).verdict, Verdict::kPass);
+  EXPECT_EQ(expect_reject(response(426, {{"Sec-WebSocket-Version", "13"}}), v).verdict,
+            Verdict::kPass);
+  EXPECT_EQ(expect_reject(response(400, {{"sec-websocket-version", "13, 8"}}), v).verdict,
+            Verdict::kPass);
   auto r = expect_reject(response(426), v);
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_NE(r.detail.find("lacks Sec-WebSocket-Version"), std::string::npos);
 }
 
 std::vector<HttpHeader> good_101_headers(const std::string& key) {
-  return {{"Upgrade", "websocket"}, {"Connection", "Upgrade"},
+  return {{"Upgrade", "websocket"},
+          {"Connection", "Upgrade"},
           {"Sec-WebSocket-Accept", compute_accept(key)}};
 }
 
@@ -309,8 +326,10 @@ TEST(HarnessCases, AcceptPassesForARight101) {
 TEST(HarnessCases, AcceptValueMustMatchTheKey) {
   AcceptRule rule;
   rule.key = "dGhlIHNhbXBsZSBub25jZQ==";
-  auto r = expect_accept(response(101, {{"Upgrade", "websocket"}, {"Connection", "Upgrade"},
-                                        {"Sec-WebSocket-Accept", "wrong="}}), rule);
+  auto r = expect_accept(response(101, {{"Upgrade", "websocket"},
+                                        {"Connection", "Upgrade"},
+                                        {"Sec-WebSocket-Accept", "wrong="}}),
+                         rule);
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_NE(r.detail.find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), std::string::npos);
 }
@@ -326,7 +345,8 @@ TEST(HarnessCases, AcceptHeaderMustAppearOnce) {
 TEST(HarnessCases, UpgradeAndConnectionAreCaseInsensitive) {
   AcceptRule rule;
   rule.key = "dGhlIHNhbXBsZSBub25jZQ==";
-  auto o = response(101, {{"upgrade", "WebSocket"}, {"connection", "keep-alive, upgrade"},
+  auto o = response(101, {{"upgrade", "WebSocket"},
+                          {"connection", "keep-alive, upgrade"},
                           {"sec-websocket-accept", compute_accept(rule.key)}});
   EXPECT_TRUE(check_101(o.response, rule).empty());
 }

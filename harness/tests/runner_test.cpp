@@ -166,6 +166,7 @@ TEST(HarnessRunner, WatchdogTurnsAHangingCaseIntoTimeout) {
   auto r = run_cases(all_of(cs), options_for(t));
   EXPECT_EQ(r.outcomes[0].result.verdict, Verdict::kTimeout);
   EXPECT_NE(r.outcomes[0].result.observed.find("watchdog"), std::string::npos);
+  EXPECT_EQ(r.outcomes[0].runner_note, "");  // cancelled and unwound, not abandoned
   EXPECT_FALSE(r.outcomes[0].wire.empty());  // the wire log up to the stop is kept
 }
 

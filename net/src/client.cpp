@@ -111,8 +111,8 @@ void Client::on_io(std::uint32_t /*events*/) {
   config.client.origin = options_.origin;
   config.client.subprotocols = options_.subprotocols;
   config.handshake_timeout = options_.connect_timeout;
-  conn_ = std::make_unique<Connection>(ctx_, kConnectionId, connecting_.release(),
-                                       std::move(config));
+  conn_ =
+      std::make_unique<Connection>(ctx_, kConnectionId, connecting_.release(), std::move(config));
   conn_->start(steady_now());
 }
 

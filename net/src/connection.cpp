@@ -46,7 +46,8 @@ std::string Connection::peer_address() const {
 }
 
 bool Connection::is_open() const {
-  return phase_ == Phase::kActive && abort_reason_.empty() && session_.state() == SessionState::kOpen;
+  return phase_ == Phase::kActive && abort_reason_.empty() &&
+         session_.state() == SessionState::kOpen;
 }
 
 std::size_t Connection::own_memory_footprint() const {
@@ -55,7 +56,9 @@ std::size_t Connection::own_memory_footprint() const {
          heap(abort_reason_);
 }
 
-std::size_t Connection::buffered_bytes() const { return session_.pending_output().size(); }
+std::size_t Connection::buffered_bytes() const {
+  return session_.pending_output().size();
+}
 
 void Connection::start(Millis now) {
   session_.start(now);
@@ -156,7 +159,8 @@ void Connection::read_ready(Millis now) {
     ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
     if (n > 0) {
       if (phase_ != Phase::kActive) continue;  // closing: read and discard (lingering close)
-      session_.on_bytes(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)), now);
+      session_.on_bytes(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)),
+                        now);
       dispatch_events(now);
       if (!abort_reason_.empty()) return;
       // Input can create output (echo, Pong). A peer that keeps sending while
@@ -264,7 +268,7 @@ void Connection::on_timer(Millis now) {
   if (now >= timer_at_) timer_at_ = kNever;
   if (phase_ != Phase::kActive && now >= linger_deadline_) {
     teardown(1006, phase_ == Phase::kFlushing ? "timed out writing to the peer"
-                                               : "timed out waiting for the peer's FIN");
+                                              : "timed out waiting for the peer's FIN");
     return;
   }
   if (phase_ == Phase::kActive) session_.on_tick(now);
@@ -342,8 +346,8 @@ void Connection::dispatch_events(Millis /*now*/) {
       handle_plain_http(http->request);
     } else if (auto* failed = std::get_if<event::HandshakeFailed>(&*ev)) {
       if (normal) {
-        log_line("connection " + std::to_string(id_) + " handshake failed: " +
-                 std::to_string(failed->status) + " " + failed->reason);
+        log_line("connection " + std::to_string(id_) +
+                 " handshake failed: " + std::to_string(failed->status) + " " + failed->reason);
       }
       close_after_flush_ = true;
       app.on_handshake_failed(*this, failed->status, failed->reason);
@@ -366,13 +370,13 @@ void Connection::dispatch_events(Millis /*now*/) {
       }
     } else if (auto* pe = std::get_if<event::ProtocolError>(&*ev)) {
       if (normal) {
-        log_line("connection " + std::to_string(id_) + " failed: " +
-                 describe_close(pe->close_code, {}) + ": " + pe->what);
+        log_line("connection " + std::to_string(id_) +
+                 " failed: " + describe_close(pe->close_code, {}) + ": " + pe->what);
       }
     } else if (auto* closed = std::get_if<event::Closed>(&*ev)) {
       if (normal && opened_) {
-        log_line("connection " + std::to_string(id_) + " closed: " +
-                 describe_close(closed->code, closed->reason) +
+        log_line("connection " + std::to_string(id_) +
+                 " closed: " + describe_close(closed->code, closed->reason) +
                  (closed->clean ? " (clean)" : " (not clean)"));
       }
       if (opened_ && !close_reported_) {

@@ -97,13 +97,17 @@ Status EventLoop::modify(int fd, std::uint32_t events, IoHandler* handler) {
   return Status::ok();
 }
 
-void EventLoop::remove(int fd) { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+void EventLoop::remove(int fd) {
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
 
 void EventLoop::schedule(Millis when, TimerHandler* handler, std::uint64_t key) {
   timers_.push(Timer{when, handler, key});
 }
 
-void EventLoop::defer(Deferred* d) { deferred_.push_back(d); }
+void EventLoop::defer(Deferred* d) {
+  deferred_.push_back(d);
+}
 
 Status EventLoop::watch_signals(std::initializer_list<int> signals,
                                 std::function<void(int)> on_signal) {

@@ -59,7 +59,9 @@ Connection* Server::find(std::uint64_t id) {
   return it->second.get();
 }
 
-void Server::on_io(std::uint32_t /*events*/) { accept_ready(); }
+void Server::on_io(std::uint32_t /*events*/) {
+  accept_ready();
+}
 
 void Server::accept_ready() {
   while (listener_.valid() && !accept_paused_) {

@@ -18,7 +18,9 @@ void Fd::reset() {
   fd_ = -1;
 }
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 Status set_nonblocking(int fd) {
   int flags = ::fcntl(fd, F_GETFL, 0);

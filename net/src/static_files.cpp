@@ -114,7 +114,7 @@ Result<std::string> safe_relative_path(std::string_view target) {
 
 Result<StaticFiles> StaticFiles::open(const std::string& root) {
   auto real = realpath_of(root);
-  struct stat st{};
+  struct stat st {};
   if (!real || ::stat(real->c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return Error{"web root '" + root + "' is not a directory"};
   }
@@ -130,7 +130,7 @@ HttpReply StaticFiles::serve(const HttpRequest& request) const {
   auto rel = safe_relative_path(request.target);
   if (!rel) return text_reply(403, "forbidden: " + rel.error());
   std::string full = root_ + "/" + *rel;
-  struct stat st{};
+  struct stat st {};
   if (::stat(full.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) full += "/index.html";
   auto real = realpath_of(full);
   if (!real) return text_reply(404, "not found: " + *rel);

@@ -52,8 +52,11 @@ TEST(NetBackpressure, NonReadingClientIsDroppedWithBoundedBuffer) {
   RawClient client;
   ASSERT_TRUE(client.connect(server.port(), 4096));  // a small window, and we never read
   ASSERT_TRUE(client.handshake());
-  std::string frame = FrameBuilder().opcode(Opcode::kBinary).random_mask()
-                          .payload(std::string(kMessage, 'z')).build();
+  std::string frame = FrameBuilder()
+                          .opcode(Opcode::kBinary)
+                          .random_mask()
+                          .payload(std::string(kMessage, 'z'))
+                          .build();
   // 64 MiB at most; the server must give up on us long before.
   bool send_failed = false;
   for (int i = 0; i < 1024 && !send_failed; ++i) send_failed = !client.send_all(frame);

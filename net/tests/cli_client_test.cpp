@@ -2,12 +2,11 @@
 // and the exit statuses scripts rely on (0 clean close, 3 cannot connect,
 // 4 handshake rejected).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "support.hpp"
 #include "wslab/net/echo_app.hpp"

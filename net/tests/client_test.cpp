@@ -1,13 +1,13 @@
 // net::Client (RFC 6455 §4.1 client role) against an in-process server, and
 // the failures it must tell apart: refused, rejected (with the status), timeout.
+#include "wslab/net/client.hpp"
+
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include "support.hpp"
-#include "wslab/net/client.hpp"
 #include "wslab/net/connection.hpp"
 #include "wslab/net/echo_app.hpp"
 
@@ -17,7 +17,9 @@ namespace {
 // Stops a loop after kWait whatever happens, so no test can hang.
 class Watchdog final : public TimerHandler {
  public:
-  explicit Watchdog(EventLoop& loop) : loop_(loop) { loop_.schedule(steady_now() + kWait, this, 0); }
+  explicit Watchdog(EventLoop& loop) : loop_(loop) {
+    loop_.schedule(steady_now() + kWait, this, 0);
+  }
   void on_timer(std::uint64_t, Millis) override {
     fired = true;
     loop_.stop();

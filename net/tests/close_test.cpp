@@ -37,7 +37,11 @@ TEST(NetLingeringClose, CloseReplyIsFollowedByEofNotReset) {
   RawClient client;
   ASSERT_TRUE(client.connect(server.port()));
   ASSERT_TRUE(client.handshake());
-  std::string close = FrameBuilder().opcode(Opcode::kClose).random_mask().payload(std::string("\x03\xe8", 2)).build();
+  std::string close = FrameBuilder()
+                          .opcode(Opcode::kClose)
+                          .random_mask()
+                          .payload(std::string("\x03\xe8", 2))
+                          .build();
   // One write: the Close, then 256 KiB the server will never process.
   ASSERT_TRUE(client.send_all(close + junk_frames(256 * 1024)));
   Frame f;

@@ -1,9 +1,8 @@
 // Graceful shutdown: every open connection gets Close 1001 "Going Away"
 // (RFC 6455 §7.4.1: "an endpoint is going away, such as a server going down"),
 // and the loop ends within a bounded time even if a peer never answers.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "support.hpp"
 #include "wslab/net/echo_app.hpp"

@@ -1,15 +1,16 @@
 // Plain HTTP on the WebSocket port: static files from --web-root, with a safe
 // mapping from request-target to file (RFC 9110 GET; the traversal rules are
 // ours). Without a web root a plain GET gets 426 (RFC 6455 §4.2.2 / RFC 9110 §15.5.22).
+#include "wslab/net/static_files.hpp"
+
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
-#include <gtest/gtest.h>
 
 #include "support.hpp"
 #include "wslab/net/echo_app.hpp"
-#include "wslab/net/static_files.hpp"
 
 namespace wslab::net::test {
 namespace {

@@ -71,14 +71,17 @@ bool ServerThread::shutdown_and_join(std::chrono::milliseconds timeout) {
 // ---------------------------------------------------------------- Frame
 
 std::optional<std::uint16_t> Frame::close_code() const {
-  if (opcode != static_cast<std::uint8_t>(Opcode::kClose) || payload.size() < 2) return std::nullopt;
+  if (opcode != static_cast<std::uint8_t>(Opcode::kClose) || payload.size() < 2)
+    return std::nullopt;
   return static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
                                     static_cast<unsigned char>(payload[1]));
 }
 
 // ---------------------------------------------------------------- RawClient
 
-RawClient::~RawClient() { close(); }
+RawClient::~RawClient() {
+  close();
+}
 
 void RawClient::close() {
   if (fd_ >= 0) ::close(fd_);
@@ -186,7 +189,8 @@ ReadEnd RawClient::read_frame(Frame& out, std::chrono::milliseconds timeout) {
       if (buf_.size() >= header) {
         if (header > 2) {
           len = 0;
-          for (std::size_t i = 2; i < header; ++i) len = (len << 8) | static_cast<unsigned char>(buf_[i]);
+          for (std::size_t i = 2; i < header; ++i)
+            len = (len << 8) | static_cast<unsigned char>(buf_[i]);
         }
         if ((b1 & 0x80) != 0) header += 4;  // a masked server frame would be a bug; tolerate it
         if (buf_.size() >= header + len) {
@@ -222,7 +226,9 @@ std::string RawClient::http_get(const std::string& target, std::chrono::millisec
 
 // ---------------------------------------------------------------- ServeProcess
 
-std::string wslab_binary() { return WSLAB_BIN; }
+std::string wslab_binary() {
+  return WSLAB_BIN;
+}
 
 ServeProcess::~ServeProcess() {
   if (pid_ > 0) {

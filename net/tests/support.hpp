@@ -73,8 +73,7 @@ class RawClient {
   // receive_buffer > 0: SO_RCVBUF set before connecting (a small window).
   bool connect(std::uint16_t port, int receive_buffer = 0);
   // Sends the upgrade request; returns the response head (status in response_status()).
-  bool handshake(const std::string& path = "/",
-                 const std::vector<std::string>& extra_headers = {});
+  bool handshake(const std::string& path = "/", const std::vector<std::string>& extra_headers = {});
   [[nodiscard]] int response_status() const { return status_; }
   [[nodiscard]] const std::string& response_head() const { return head_; }
 

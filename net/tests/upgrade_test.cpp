@@ -12,8 +12,10 @@ namespace {
 class TokenApp : public EchoApp {
  public:
   UpgradeDecision on_upgrade(const UpgradeRequest& r) override {
-    if (r.path.find("token=") == std::string_view::npos) return UpgradeDecision::reject(401, "token required");
-    if (r.path.find("token=good") == std::string_view::npos) return UpgradeDecision::reject(403, "bad token");
+    if (r.path.find("token=") == std::string_view::npos)
+      return UpgradeDecision::reject(401, "token required");
+    if (r.path.find("token=good") == std::string_view::npos)
+      return UpgradeDecision::reject(403, "bad token");
     return UpgradeDecision::accept(std::string(r.suggested_subprotocol));
   }
 };

@@ -1,7 +1,7 @@
 // ws:// URLs, RFC 6455 §3.
-#include <gtest/gtest.h>
-
 #include "wslab/net/url.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wslab::net {
 namespace {
@@ -36,7 +36,9 @@ TEST(NetUrl, Ipv6LiteralInBrackets) {
   EXPECT_EQ(u->host_header(), "[::1]:8080");
 }
 
-TEST(NetUrl, SchemeIsCaseInsensitive) { EXPECT_TRUE(parse_ws_url("WS://h/").is_ok()); }
+TEST(NetUrl, SchemeIsCaseInsensitive) {
+  EXPECT_TRUE(parse_ws_url("WS://h/").is_ok());
+}
 
 TEST(NetUrl, RefusesWssWithClearMessage) {
   auto u = parse_ws_url("wss://h/");
@@ -46,7 +48,9 @@ TEST(NetUrl, RefusesWssWithClearMessage) {
 
 // §3: "Fragment identifiers are meaningless in the context of WebSocket URIs
 // and MUST NOT be used on these URIs."
-TEST(NetUrl, RefusesFragment) { EXPECT_FALSE(parse_ws_url("ws://h/#x").is_ok()); }
+TEST(NetUrl, RefusesFragment) {
+  EXPECT_FALSE(parse_ws_url("ws://h/#x").is_ok());
+}
 
 TEST(NetUrl, RefusesMalformed) {
   for (const char* bad : {"http://h/", "ws://", "ws://:80/", "ws://h:/", "ws://h:99999/",

@@ -65,7 +65,7 @@ std::string indent(const std::string& text) {
   std::string line;
   std::string out;
   int n = 0;
-  while (std::getline(in, line) && n++ < 20) out += "\n    " + line;
+  while (std::getline(in, line) && n++ < 40) out += "\n    " + line;
   return out;
 }
 
@@ -130,8 +130,24 @@ void check_cpp(const Options& opt, const std::vector<CodeBlock>& blocks, std::si
   const std::string expected = normalise_output(blocks[i + 1].body);
   const std::string actual = normalise_output(run.stdout_text);
   if (expected != actual) {
+    // Show the first line that differs, with its number, then both texts.
+    std::istringstream e(expected);
+    std::istringstream a(actual);
+    std::string el;
+    std::string al;
+    int n = 0;
+    for (;;) {
+      ++n;
+      const bool more_e = static_cast<bool>(std::getline(e, el));
+      const bool more_a = static_cast<bool>(std::getline(a, al));
+      if (!more_e && !more_a) break;
+      if (!more_e) el = "(end of expected output)";
+      if (!more_a) al = "(end of actual output)";
+      if (el != al || !more_e || !more_a) break;
+    }
     fail(blocks[i + 1].file, blocks[i + 1].line,
-         title + " prints something else.\n  expected:" + indent(expected) + "\n  actual:" +
+         title + " prints something else; first difference on output line " + std::to_string(n) +
+             ":\n  expected: " + el + "\n  actual:   " + al + "\n  whole actual output:" +
              indent(actual));
     return;
   }

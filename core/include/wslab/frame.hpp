@@ -144,6 +144,8 @@ class FrameDecoder {
   enum class Stage : std::uint8_t { kHeader, kPayload, kError };
   Event fail(FrameError e);
   bool take_header_bytes(std::span<std::uint8_t>& in, std::size_t want);
+  [[nodiscard]] FrameError check_first_bytes(std::uint8_t b0, std::uint8_t b1) const;
+  Event finish_header(const std::uint8_t* p, std::size_t size);
 
   Role role_;
   FrameError error_ = FrameError::kNone;

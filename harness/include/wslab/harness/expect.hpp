@@ -39,7 +39,7 @@ struct Answer {
 using Answers = std::vector<Answer>;
 
 std::string describe(const Answer& a);
-std::string describe(const Answers& answers);          // "nothing" when empty
+std::string describe(const Answers& answers);            // "nothing" when empty
 std::string describe(const Observations& observations);  // "a, b, c" / "nothing"
 
 // Ranking used to combine verdicts: ERROR > FAIL > TIMEOUT > NON-STRICT > INFO > PASS.
@@ -60,11 +60,9 @@ struct CloseExpectation {
 // FAIL: other answers, a wrong close code, data after the Close, an invalid
 // frame, TCP closed without a Close. TIMEOUT: no answer to our Close at all.
 CaseResult expect_answers(const Observations& obs, const Answers& expected,
-                          const CloseExpectation& close = {},
-                          const Answers* non_strict = nullptr);
+                          const CloseExpectation& close = {}, const Answers* non_strict = nullptr);
 // One echoed message (text or binary) then a clean close.
-CaseResult expect_echo(const Observations& obs, std::string_view payload,
-                       Observation::Kind kind);
+CaseResult expect_echo(const Observations& obs, std::string_view payload, Observation::Kind kind);
 
 // --- the peer must fail the connection (Autobahn: peer closes, any of codes) ---
 // PASS: the answers in `before` (often nothing), then a Close with a code in

@@ -53,6 +53,9 @@ class ServerProcess {
   Status restart();
   [[nodiscard]] std::uint64_t generation() const;
   [[nodiscard]] std::string output_tail() const;
+  // The complete output tail of the process as it was when last stopped (or
+  // restarted): after a restart, what the dead process printed.
+  [[nodiscard]] std::string last_output_tail() const;
   [[nodiscard]] std::string command_text() const;  // what was run, for reports
   [[nodiscard]] int pid() const;
   // SIGTERM to the group, SIGKILL after a second; idempotent.
@@ -74,6 +77,7 @@ class ServerProcess {
   std::uint16_t port_ = 0;
   std::uint64_t generation_ = 0;
   std::string tail_;
+  std::string last_tail_;
   std::string first_line_;
   bool first_line_done_ = false;
   bool alive_output_ = false;  // the reader keeps going until EOF while this is set

@@ -31,8 +31,8 @@ namespace wslab::net {
 class Connection;
 
 struct UpgradeRequest {
-  const HttpRequest& request;                       // method, target, headers as parsed
-  std::string_view path;                            // the request-target, e.g. "/room/1?token=x"
+  const HttpRequest& request;  // method, target, headers as parsed
+  std::string_view path;       // the request-target, e.g. "/room/1?token=x"
   const std::vector<std::string>& client_subprotocols;  // Sec-WebSocket-Protocol, client's order
   // The first of the server's configured subprotocols (--subprotocol, in the
   // server's preference order) that the client offered; empty if none.
@@ -100,8 +100,8 @@ class App {
   virtual void on_close(Connection& /*c*/, const CloseInfo& /*info*/) {}
   // Client: the server refused the opening handshake (status, why).
   // Server: we refused one (status sent). No on_open/on_close follow.
-  virtual void on_handshake_failed(Connection& /*c*/, int /*status*/,
-                                   std::string_view /*reason*/) {}
+  virtual void on_handshake_failed(Connection& /*c*/, int /*status*/, std::string_view /*reason*/) {
+  }
   // Periodic; the interval is the server's tick_interval.
   virtual void on_tick(Millis /*now*/) {}
 };

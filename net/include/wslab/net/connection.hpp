@@ -117,9 +117,9 @@ class Connection final : public IoHandler, public Deferred {
   Phase phase_ = Phase::kActive;
   std::uint32_t interest_ = 0;
   bool eof_ = false;
-  bool opened_ = false;          // on_open delivered (so on_close is owed)
-  bool close_reported_ = false;  // on_close delivered
-  bool deferred_ = false;        // queued in the loop's deferred list
+  bool opened_ = false;             // on_open delivered (so on_close is owed)
+  bool close_reported_ = false;     // on_close delivered
+  bool deferred_ = false;           // queued in the loop's deferred list
   bool close_after_flush_ = false;  // plain HTTP answer / refused handshake
   bool write_failed_ = false;
   std::size_t allowance_ = 0;  // the message accepted over the limit ("+ current message")

@@ -39,7 +39,10 @@ struct ServerOptions {
   bool stop_loop_after_shutdown = true;
 };
 
-class Server final : public IoHandler, public TimerHandler, public ConnectionOwner, public Deferred {
+class Server final : public IoHandler,
+                     public TimerHandler,
+                     public ConnectionOwner,
+                     public Deferred {
  public:
   Server(EventLoop& loop, App& app, ServerOptions options);
   ~Server();
@@ -63,10 +66,10 @@ class Server final : public IoHandler, public TimerHandler, public ConnectionOwn
   Connection* find(std::uint64_t id);
   [[nodiscard]] const ServerOptions& options() const { return options_; }
 
-  void on_io(std::uint32_t events) override;                 // the listener
-  void on_timer(std::uint64_t key, Millis now) override;     // connections, ticks
+  void on_io(std::uint32_t events) override;              // the listener
+  void on_timer(std::uint64_t key, Millis now) override;  // connections, ticks
   void on_connection_finished(Connection& c) override;
-  void run_deferred() override;                              // reaping
+  void run_deferred() override;  // reaping
 
  private:
   void accept_ready();

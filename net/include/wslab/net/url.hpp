@@ -13,7 +13,7 @@
 namespace wslab::net {
 
 struct WsUrl {
-  std::string host;           // without brackets for IPv6 literals
+  std::string host;  // without brackets for IPv6 literals
   std::uint16_t port = 80;
   std::string resource = "/";  // path + "?" + query, the request-target (§3 "resource name")
   // Host header value (§4.1 item 4): host, plus ":port" unless it is the default 80.
