@@ -171,6 +171,7 @@ int run_conform(const ConformArgs& a) {
   opt.quick = a.quick;
   opt.strict = a.strict;
   opt.selection = sel.describe();
+  opt.keep_passing_wire = a.wire_for_passing;
   opt.seed = a.seed;
   if (opt.seed == 0) random_bytes(reinterpret_cast<std::uint8_t*>(&opt.seed), sizeof opt.seed);
 

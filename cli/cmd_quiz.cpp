@@ -3,6 +3,7 @@
 //   take FILE [--student ID]           answer a quiz interactively (works with piped input)
 //   grade --quiz FILE ANSWERS...       grade answer files (JSON/CSV) for a whole class
 //   key FILE --student ID              the answer key of one student's copy (teachers only)
+//   export --out DIR FILES...          copies for a stock mdBook (C++ Tracing -> ShortAnswer)
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "wslab/quiz/export.hpp"
 #include "wslab/quiz/grade.hpp"
 #include "wslab/quiz/instance.hpp"
 #include "wslab/quiz/lint.hpp"
@@ -189,6 +191,37 @@ void run_key(const KeyArgs& a) {
   set_exit_code(0);
 }
 
+struct ExportArgs {
+  std::vector<std::string> files;
+  std::string out;
+};
+
+void run_export(const ExportArgs& a) {
+  // Everything is checked and converted before anything is written.
+  std::vector<std::pair<std::string, std::string>> outputs;
+  for (const auto& file : a.files) {
+    if (!load_or_report(file)) return set_exit_code(2);
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto converted = export_for_mdbook(text.str(), file);
+    if (!converted) {
+      std::fprintf(stderr, "wslab quiz export: %s\n", converted.error().c_str());
+      return set_exit_code(2);
+    }
+    const std::string name = file.substr(file.find_last_of('/') + 1);
+    outputs.emplace_back(a.out + "/" + name, *converted);
+  }
+  for (const auto& [path, content] : outputs) {
+    if (auto st = write_file_atomically(path, content); !st) {
+      std::fprintf(stderr, "wslab quiz export: %s\n", st.message().c_str());
+      return set_exit_code(2);
+    }
+    std::printf("wrote %s\n", path.c_str());
+  }
+  set_exit_code(0);
+}
+
 }  // namespace
 
 void register_quiz(CLI::App& app) {
@@ -227,6 +260,13 @@ void register_quiz(CLI::App& app) {
   key->add_option("file", key_args->file, "Quiz TOML file")->required()->check(CLI::ExistingFile);
   key->add_option("--student", key_args->student, "Student id (default: the printed examples)");
   key->callback([key_args] { run_key(*key_args); });
+
+  auto export_args = std::make_shared<ExportArgs>();
+  auto* exp = cmd->add_subcommand(
+      "export", "Write copies for a stock mdBook (mdbook-quiz checks Tracing programs with rustc)");
+  exp->add_option("files", export_args->files, "Quiz TOML files")->required()->check(CLI::ExistingFile);
+  exp->add_option("--out", export_args->out, "Directory for the copies")->required();
+  exp->callback([export_args] { run_export(*export_args); });
 }
 
 }  // namespace wslab::cli

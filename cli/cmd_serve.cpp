@@ -8,12 +8,14 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
 #include "wslab/net/echo_app.hpp"
 #include "wslab/net/event_loop.hpp"
 #include "wslab/net/server.hpp"
+#include "wslab/result.hpp"
 
 namespace wslab::cli {
 namespace {
@@ -33,7 +35,16 @@ struct ServeFlags {
 };
 
 // ---- the application behind the server ----------------------------------
-// To add one: a field here, its flag in add_app_flags(), a branch in make_app().
+// To add one (e.g. `--rooms`, `--follow FILE`): a field in AppFlags, its flag
+// in add_app_flags(), a branch in make_app(). make_app may adjust the server
+// options (limits, subprotocols) after the generic flags were applied, and
+// may fail with a message for the user. For example:
+//   if (flags.rooms) {
+//     auto app = rooms::make_rooms_app(flags.tokens, flags.token_file);
+//     if (!app) return Error{app.error()};
+//     rooms::configure_rooms_server(options);
+//     return AppChoice{std::move(*app), "wslab.rooms.v1"};
+//   }
 struct AppFlags {};
 
 void add_app_flags(CLI::App* /*cmd*/, AppFlags& /*flags*/) {}
@@ -43,7 +54,7 @@ struct AppChoice {
   std::string name;  // for the startup log line
 };
 
-AppChoice make_app(const AppFlags& /*flags*/) {
+Result<AppChoice> make_app(const AppFlags& /*flags*/, net::ServerOptions& /*options*/) {
   return AppChoice{std::make_unique<net::EchoApp>(), "echo"};
 }
 // ---------------------------------------------------------------------------
@@ -68,9 +79,15 @@ net::ServerOptions to_options(const ServeFlags& f) {
 int run_serve(const ServeFlags& flags, const AppFlags& app_flags) {
   // A closed stdout/stderr pipe must not kill us; writes then just fail.
   std::signal(SIGPIPE, SIG_IGN);
-  AppChoice choice = make_app(app_flags);
+  net::ServerOptions options = to_options(flags);
+  auto made = make_app(app_flags, options);
+  if (!made) {
+    std::fprintf(stderr, "wslab serve: %s\n", made.error().c_str());
+    return 2;
+  }
+  AppChoice choice = std::move(*made);
   net::EventLoop loop;
-  net::Server server(loop, *choice.app, to_options(flags));
+  net::Server server(loop, *choice.app, std::move(options));
   // Before anything could start a thread: SIGINT/SIGTERM become a graceful
   // shutdown (Close 1001 to every client) through a signalfd.
   if (Status st = server.shutdown_on_signals(); !st) {

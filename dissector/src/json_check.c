@@ -3,14 +3,20 @@
 
 #include <string.h>
 
-static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int is_ws(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 /* The outer byte range of a token: strings include their quotes. */
-static int outer_start(const jsmntok_t *t) { return t->type == JSMN_STRING ? t->start - 1 : t->start; }
-static int outer_end(const jsmntok_t *t) { return t->type == JSMN_STRING ? t->end + 1 : t->end; }
+static int outer_start(const jsmntok_t* t) {
+  return t->type == JSMN_STRING ? t->start - 1 : t->start;
+}
+static int outer_end(const jsmntok_t* t) {
+  return t->type == JSMN_STRING ? t->end + 1 : t->end;
+}
 
 /* text[a, b) must be whitespace around exactly one `sep` (or only whitespace when sep is 0). */
-static int gap_ok(const char *text, int a, int b, char sep) {
+static int gap_ok(const char* text, int a, int b, char sep) {
   int seen = 0;
   for (int i = a; i < b; ++i) {
     if (is_ws(text[i])) continue;
@@ -23,10 +29,12 @@ static int gap_ok(const char *text, int a, int b, char sep) {
   return sep == 0 || seen;
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 /* RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
-static int number_ok(const char *s, int n) {
+static int number_ok(const char* s, int n) {
   int i = 0;
   if (i < n && s[i] == '-') ++i;
   if (i >= n) return 0;
@@ -51,12 +59,12 @@ static int number_ok(const char *s, int n) {
   return i == n;
 }
 
-static int literal_is(const char *s, int n, const char *lit) {
+static int literal_is(const char* s, int n, const char* lit) {
   return (size_t)n == strlen(lit) && memcmp(s, lit, (size_t)n) == 0;
 }
 
 /* Raw control characters are not allowed inside a string (RFC 8259 §7). */
-static int string_ok(const char *text, const jsmntok_t *t) {
+static int string_ok(const char* text, const jsmntok_t* t) {
   for (int k = t->start; k < t->end; ++k) {
     if ((unsigned char)text[k] < 0x20) return 0;
   }
@@ -64,25 +72,25 @@ static int string_ok(const char *text, const jsmntok_t *t) {
 }
 
 struct walk {
-  const char *text;
-  const jsmntok_t *tok;
+  const char* text;
+  const jsmntok_t* tok;
   int ntok;
   int max_depth;
-  const char *why;
+  const char* why;
 };
 
 /* Checks the value at token i; returns the index after its subtree, or -1 (w->why says why). */
-static int walk_value(struct walk *w, int i, int depth) {
+static int walk_value(struct walk* w, int i, int depth) {
   if (i >= w->ntok) {
     w->why = "a member or element has no value";
     return -1;
   }
-  const jsmntok_t *t = &w->tok[i];
-  const char *s = w->text + t->start;
+  const jsmntok_t* t = &w->tok[i];
+  const char* s = w->text + t->start;
   const int n = t->end - t->start;
   switch (t->type) {
     case JSMN_STRING:
-      if (t->size != 0) {  /* a string followed by ':' outside an object */
+      if (t->size != 0) { /* a string followed by ':' outside an object */
         w->why = "a colon outside an object";
         return -1;
       }
@@ -112,9 +120,10 @@ static int walk_value(struct walk *w, int i, int depth) {
           w->why = "a member or element has no value";
           return -1;
         }
-        const jsmntok_t *c = &w->tok[next];
+        const jsmntok_t* c = &w->tok[next];
         if (!gap_ok(w->text, pos, outer_start(c), k == 0 ? 0 : ',')) {
-          w->why = k == 0 ? "unexpected bytes after an opening bracket" : "a missing or doubled comma";
+          w->why =
+              k == 0 ? "unexpected bytes after an opening bracket" : "a missing or doubled comma";
           return -1;
         }
         if (is_object) {
@@ -130,7 +139,7 @@ static int walk_value(struct walk *w, int i, int depth) {
             w->why = "an object member without a value";
             return -1;
           }
-          const jsmntok_t *v = &w->tok[next + 1];
+          const jsmntok_t* v = &w->tok[next + 1];
           if (!gap_ok(w->text, outer_end(c), outer_start(v), ':')) {
             w->why = "a missing colon after an object key";
             return -1;
@@ -157,7 +166,7 @@ static int walk_value(struct walk *w, int i, int depth) {
   }
 }
 
-const char *wslab_json_check(const char *text, size_t len, const jsmntok_t *tok, int ntok,
+const char* wslab_json_check(const char* text, size_t len, const jsmntok_t* tok, int ntok,
                              int max_depth) {
   if (ntok <= 0) return "an empty message";
   struct walk w = {text, tok, ntok, max_depth, NULL};
@@ -173,7 +182,7 @@ const char *wslab_json_check(const char *text, size_t len, const jsmntok_t *tok,
   return NULL;
 }
 
-int wslab_json_skip(const jsmntok_t *tok, int ntok, int i) {
+int wslab_json_skip(const jsmntok_t* tok, int ntok, int i) {
   if (i >= ntok) return ntok;
   const int n = tok[i].size;
   int next = i + 1;
@@ -185,11 +194,15 @@ int wslab_json_skip(const jsmntok_t *tok, int ntok, int i) {
   return next;
 }
 
-const char *wslab_json_error_text(int code) {
+const char* wslab_json_error_text(int code) {
   switch (code) {
-    case JSMN_ERROR_INVAL: return "an invalid character or escape";
-    case JSMN_ERROR_PART: return "the text ends before the value does";
-    case JSMN_ERROR_NOMEM: return "too many tokens";
-    default: return "an empty message";
+    case JSMN_ERROR_INVAL:
+      return "an invalid character or escape";
+    case JSMN_ERROR_PART:
+      return "the text ends before the value does";
+    case JSMN_ERROR_NOMEM:
+      return "too many tokens";
+    default:
+      return "an empty message";
   }
 }

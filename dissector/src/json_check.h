@@ -11,7 +11,6 @@
 #define WSLAB_DISSECTOR_JSON_CHECK_H
 
 #include <stddef.h>
-
 #include <wsutil/jsmn.h>
 
 #ifdef __cplusplus
@@ -21,14 +20,14 @@ extern "C" {
 /* `text` holds `len` bytes (NUL-terminated at text[len]); tok/ntok are json_parse()'s tokens of it.
  * Returns NULL when the text is one well-formed JSON value nested at most max_depth levels,
  * otherwise a short English reason (a static string). */
-const char *wslab_json_check(const char *text, size_t len, const jsmntok_t *tok, int ntok,
+const char* wslab_json_check(const char* text, size_t len, const jsmntok_t* tok, int ntok,
                              int max_depth);
 
 /* Index of the token after the subtree starting at tokens[i] (tokens already checked). */
-int wslab_json_skip(const jsmntok_t *tok, int ntok, int i);
+int wslab_json_skip(const jsmntok_t* tok, int ntok, int i);
 
 /* A jsmn error code of json_parse() in words. */
-const char *wslab_json_error_text(int code);
+const char* wslab_json_error_text(int code);
 
 #ifdef __cplusplus
 }

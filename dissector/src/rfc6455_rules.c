@@ -1,7 +1,7 @@
 /* RFC 6455 frame rules in plain C (see rfc6455_rules.h). */
 #include "rfc6455_rules.h"
 
-unsigned wslab_parse_frame_header(const uint8_t *buf, size_t avail, struct wslab_frame_header *h) {
+unsigned wslab_parse_frame_header(const uint8_t* buf, size_t avail, struct wslab_frame_header* h) {
   unsigned n = 2;
   if (avail < 2) return 0;
   h->fin = (buf[0] & 0x80) != 0;
@@ -35,7 +35,9 @@ unsigned wslab_parse_frame_header(const uint8_t *buf, size_t avail, struct wslab
   return n;
 }
 
-int wslab_is_control_opcode(unsigned opcode) { return (opcode & 0x8u) != 0; }
+int wslab_is_control_opcode(unsigned opcode) {
+  return (opcode & 0x8u) != 0;
+}
 
 int wslab_is_reserved_opcode(unsigned opcode) {
   return !(opcode <= 2 || (opcode >= 8 && opcode <= 10));
@@ -49,7 +51,7 @@ int wslab_is_valid_close_code(unsigned code) {
   return code >= 3000 && code <= 4999;
 }
 
-unsigned wslab_header_violations(const struct wslab_frame_header *h, enum wslab_direction dir,
+unsigned wslab_header_violations(const struct wslab_frame_header* h, enum wslab_direction dir,
                                  int deflate) {
   unsigned v = 0;
   unsigned allowed_rsv = 0;
@@ -71,7 +73,7 @@ unsigned wslab_header_violations(const struct wslab_frame_header *h, enum wslab_
   return v;
 }
 
-enum wslab_close_problem wslab_check_close_body(const uint8_t *body, size_t len, unsigned *code) {
+enum wslab_close_problem wslab_check_close_body(const uint8_t* body, size_t len, unsigned* code) {
   if (len == 0) return WSLAB_CLOSE_OK;
   if (len == 1) return WSLAB_CLOSE_ONE_BYTE;
   *code = ((unsigned)body[0] << 8) | body[1];

@@ -30,17 +30,17 @@ enum wslab_direction {
 /* A decoded frame header, exactly as it is on the wire. */
 struct wslab_frame_header {
   int fin;
-  unsigned rsv;           /* the three RSV bits as 0..7 (RSV1 = 4, RSV2 = 2, RSV3 = 1) */
-  unsigned opcode;        /* raw 4 bits */
+  unsigned rsv;    /* the three RSV bits as 0..7 (RSV1 = 4, RSV2 = 2, RSV3 = 1) */
+  unsigned opcode; /* raw 4 bits */
   int masked;
   uint8_t mask_key[4];
-  unsigned length_form;   /* 7, 16 or 64: the length encoding used */
+  unsigned length_form; /* 7, 16 or 64: the length encoding used */
   uint64_t payload_length;
   unsigned header_length; /* 2..14 */
 };
 
 /* Decodes the header at buf. Returns its length (2..14), or 0 if avail is too short. */
-unsigned wslab_parse_frame_header(const uint8_t *buf, size_t avail, struct wslab_frame_header *h);
+unsigned wslab_parse_frame_header(const uint8_t* buf, size_t avail, struct wslab_frame_header* h);
 
 int wslab_is_control_opcode(unsigned opcode);
 /* 0, 1, 2, 8, 9, 10 are defined; 3-7 and 11-15 are reserved (§5.2). */
@@ -50,30 +50,30 @@ int wslab_is_valid_close_code(unsigned code);
 
 /* One bit per rule broken by a frame header. */
 enum wslab_violation {
-  WSLAB_V_RSV = 1u << 0,               /* RSV bit(s) set and not allowed by an extension */
+  WSLAB_V_RSV = 1u << 0, /* RSV bit(s) set and not allowed by an extension */
   WSLAB_V_RESERVED_OPCODE = 1u << 1,
   WSLAB_V_CONTROL_FRAGMENTED = 1u << 2, /* control frame with FIN = 0 */
   WSLAB_V_CONTROL_TOO_LONG = 1u << 3,   /* control payload > 125 bytes */
   WSLAB_V_UNMASKED_CLIENT = 1u << 4,
   WSLAB_V_MASKED_SERVER = 1u << 5,
   WSLAB_V_NON_MINIMAL_LENGTH = 1u << 6,
-  WSLAB_V_LENGTH_MSB = 1u << 7          /* 64-bit length with the most significant bit set */
+  WSLAB_V_LENGTH_MSB = 1u << 7 /* 64-bit length with the most significant bit set */
 };
 
 /* The rules a header breaks. `deflate` says permessage-deflate was negotiated (RSV1 is then
  * allowed on the first frame of a data message: a text/binary frame, not a continuation);
  * with an unknown direction the masking rules are not checked. */
-unsigned wslab_header_violations(const struct wslab_frame_header *h, enum wslab_direction dir,
+unsigned wslab_header_violations(const struct wslab_frame_header* h, enum wslab_direction dir,
                                  int deflate);
 
 enum wslab_close_problem {
   WSLAB_CLOSE_OK = 0,
-  WSLAB_CLOSE_ONE_BYTE = 1,     /* a 1-byte body cannot hold the 2-byte code (§5.5.1) */
-  WSLAB_CLOSE_BAD_CODE = 2      /* a code that must not appear on the wire (§7.4) */
+  WSLAB_CLOSE_ONE_BYTE = 1, /* a 1-byte body cannot hold the 2-byte code (§5.5.1) */
+  WSLAB_CLOSE_BAD_CODE = 2  /* a code that must not appear on the wire (§7.4) */
 };
 
 /* Checks an unmasked Close body; *code receives the code when the body has one. */
-enum wslab_close_problem wslab_check_close_body(const uint8_t *body, size_t len, unsigned *code);
+enum wslab_close_problem wslab_check_close_body(const uint8_t* body, size_t len, unsigned* code);
 
 #ifdef __cplusplus
 }

@@ -11,34 +11,34 @@ extern "C" {
 #endif
 
 enum wslab_kind {
-  WSLAB_K_STRING,   /* a JSON string */
-  WSLAB_K_UINT,     /* an integer 0 .. 2^53-1 (§2) */
-  WSLAB_K_BOOL,     /* true or false */
-  WSLAB_K_REF,      /* a string of at most 64 bytes or an integer in -(2^53-1) .. 2^53-1 (§2) */
-  WSLAB_K_STRINGS,  /* an array of strings */
-  WSLAB_K_OBJECT    /* a JSON object */
+  WSLAB_K_STRING,  /* a JSON string */
+  WSLAB_K_UINT,    /* an integer 0 .. 2^53-1 (§2) */
+  WSLAB_K_BOOL,    /* true or false */
+  WSLAB_K_REF,     /* a string of at most 64 bytes or an integer in -(2^53-1) .. 2^53-1 (§2) */
+  WSLAB_K_STRINGS, /* an array of strings */
+  WSLAB_K_OBJECT   /* a JSON object */
 };
 
 struct wslab_member_rule {
-  const char *name;
+  const char* name;
   enum wslab_kind kind;
   int required;
 };
 
 struct wslab_message_rule {
-  const char *type;
+  const char* type;
   enum wslab_direction direction; /* who sends it */
-  const struct wslab_member_rule *members;
+  const struct wslab_member_rule* members;
   unsigned n_members;
 };
 
 /* The rule for `type` sent in direction `dir`; NULL if there is none. With an unknown direction,
  * the rule of the only direction that defines the type (NULL if both or neither do). */
-const struct wslab_message_rule *wslab_rooms_rule(const char *type, enum wslab_direction dir);
+const struct wslab_message_rule* wslab_rooms_rule(const char* type, enum wslab_direction dir);
 /* Is `type` defined in direction `dir` (WSLAB_DIR_UNKNOWN: in either)? */
-int wslab_rooms_type_known(const char *type, enum wslab_direction dir);
+int wslab_rooms_type_known(const char* type, enum wslab_direction dir);
 /* "a non-negative integer", ... for messages. */
-const char *wslab_kind_text(enum wslab_kind kind);
+const char* wslab_kind_text(enum wslab_kind kind);
 
 #ifdef __cplusplus
 }

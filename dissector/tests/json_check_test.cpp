@@ -1,12 +1,12 @@
 // Strict JSON checks on Wireshark's jsmn tokens (src/json_check.c): RFC 8259 texts that jsmn
 // accepts although they are not JSON must be refused; real JSON must pass.
+#include "json_check.h"
+
 #include <gtest/gtest.h>
+#include <wsutil/wsjson.h>
 
 #include <string>
 #include <vector>
-
-#include "json_check.h"
-#include <wsutil/wsjson.h>
 
 namespace {
 
@@ -24,8 +24,9 @@ const char* check(const std::string& text, int max_depth = 16) {
 // jsmn itself in strict mode; a rooms message must be an object anyway.)
 TEST(DissectorJson, WellFormedTextsPass) {
   for (const std::string text :
-       {R"({"type":"hello"})", R"( {"a" : [1, -2.5e3, true, false, null, {"b":{}}, []], "c":"\u00e9\n"} )",
-        "{}", "[]", R"("just a string")", R"({"x":"é"})"}) {
+       {R"({"type":"hello"})",
+        R"( {"a" : [1, -2.5e3, true, false, null, {"b":{}}, []], "c":"\u00e9\n"} )", "{}", "[]",
+        R"("just a string")", R"({"x":"é"})"}) {
     EXPECT_EQ(check(text), nullptr) << text;
   }
 }

@@ -1,10 +1,10 @@
 // The wslab.rooms.v1 message table (src/rooms_schema.c) against docs/rooms-protocol.md §4-§5.
+#include "rooms_schema.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
-
-#include "rooms_schema.h"
 
 namespace {
 

@@ -41,8 +41,13 @@ wslab::FrameError core_verdict(std::string frame, wslab::Role role) {
 
 // §5.2: the header fields decode as built, in all three length forms.
 TEST(DissectorRules, HeaderFieldsDecodeAsBuilt) {
-  const auto frame = wslab::FrameBuilder().opcode(wslab::Opcode::kBinary).fin(false).mask(kKey)
-                         .length_form(wslab::LengthForm::k64).payload("abc").build();
+  const auto frame = wslab::FrameBuilder()
+                         .opcode(wslab::Opcode::kBinary)
+                         .fin(false)
+                         .mask(kKey)
+                         .length_form(wslab::LengthForm::k64)
+                         .payload("abc")
+                         .build();
   const auto h = parse(frame);
   EXPECT_EQ(h.fin, 0);
   EXPECT_EQ(h.opcode, 2u);
@@ -55,8 +60,11 @@ TEST(DissectorRules, HeaderFieldsDecodeAsBuilt) {
 
 // §5.2: a header cut short is "need more", never a misread.
 TEST(DissectorRules, TruncatedHeaderNeedsMore) {
-  const auto frame = wslab::FrameBuilder().opcode(wslab::Opcode::kText).mask(kKey)
-                         .payload(std::string(300, 'x')).build();
+  const auto frame = wslab::FrameBuilder()
+                         .opcode(wslab::Opcode::kText)
+                         .mask(kKey)
+                         .payload(std::string(300, 'x'))
+                         .build();
   wslab_frame_header h{};
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(frame.data());
   for (std::size_t n = 0; n < 8; ++n) EXPECT_EQ(wslab_parse_frame_header(bytes, n, &h), 0u) << n;
@@ -75,29 +83,42 @@ TEST(DissectorRules, CloseCodesMatchCore) {
 // §5.2: opcodes 3-7 and 11-15 are reserved, as in core.
 TEST(DissectorRules, ReservedOpcodesMatchCore) {
   for (unsigned op = 0; op < 16; ++op) {
-    EXPECT_EQ(wslab_is_reserved_opcode(op) != 0, !wslab::is_defined_opcode(static_cast<std::uint8_t>(op)))
+    EXPECT_EQ(wslab_is_reserved_opcode(op) != 0,
+              !wslab::is_defined_opcode(static_cast<std::uint8_t>(op)))
         << op;
   }
 }
 
 // §5.2: RSV bits without a negotiated extension.
 TEST(DissectorRules, RsvBitsWithoutExtension) {
-  const auto frame = wslab::FrameBuilder().opcode(wslab::Opcode::kText).rsv(false, true, false)
-                         .mask(kKey).payload("x").build();
+  const auto frame = wslab::FrameBuilder()
+                         .opcode(wslab::Opcode::kText)
+                         .rsv(false, true, false)
+                         .mask(kKey)
+                         .payload("x")
+                         .build();
   EXPECT_EQ(violations(frame, WSLAB_DIR_CLIENT_TO_SERVER), unsigned{WSLAB_V_RSV});
   EXPECT_EQ(core_verdict(frame, wslab::Role::kServer), wslab::FrameError::kReservedBits);
 }
 
 // RFC 7692 §6: with permessage-deflate RSV1 marks a compressed message's first frame only.
 TEST(DissectorRules, Rsv1AllowedOnlyOnFirstDataFrameWithDeflate) {
-  const auto first = wslab::FrameBuilder().opcode(wslab::Opcode::kText).rsv(true, false, false)
-                         .mask(kKey).payload("x").build();
+  const auto first = wslab::FrameBuilder()
+                         .opcode(wslab::Opcode::kText)
+                         .rsv(true, false, false)
+                         .mask(kKey)
+                         .payload("x")
+                         .build();
   EXPECT_EQ(violations(first, WSLAB_DIR_CLIENT_TO_SERVER, 1), 0u);
-  const auto cont = wslab::FrameBuilder().opcode(wslab::Opcode::kContinuation).rsv(true, false, false)
-                        .mask(kKey).payload("x").build();
+  const auto cont = wslab::FrameBuilder()
+                        .opcode(wslab::Opcode::kContinuation)
+                        .rsv(true, false, false)
+                        .mask(kKey)
+                        .payload("x")
+                        .build();
   EXPECT_EQ(violations(cont, WSLAB_DIR_CLIENT_TO_SERVER, 1), unsigned{WSLAB_V_RSV});
-  const auto ping = wslab::FrameBuilder().opcode(wslab::Opcode::kPing).rsv(true, false, false)
-                        .mask(kKey).build();
+  const auto ping =
+      wslab::FrameBuilder().opcode(wslab::Opcode::kPing).rsv(true, false, false).mask(kKey).build();
   EXPECT_EQ(violations(ping, WSLAB_DIR_CLIENT_TO_SERVER, 1), unsigned{WSLAB_V_RSV});
 }
 
@@ -110,24 +131,30 @@ TEST(DissectorRules, ReservedOpcode) {
 
 // §5.5: control frames must not be fragmented.
 TEST(DissectorRules, FragmentedControlFrame) {
-  const auto frame = wslab::FrameBuilder().opcode(wslab::Opcode::kPing).fin(false).mask(kKey).build();
+  const auto frame =
+      wslab::FrameBuilder().opcode(wslab::Opcode::kPing).fin(false).mask(kKey).build();
   EXPECT_EQ(violations(frame, WSLAB_DIR_CLIENT_TO_SERVER), unsigned{WSLAB_V_CONTROL_FRAGMENTED});
   EXPECT_EQ(core_verdict(frame, wslab::Role::kServer), wslab::FrameError::kFragmentedControl);
 }
 
 // §5.5: control payloads are at most 125 bytes (125 is fine, 126 is not).
 TEST(DissectorRules, ControlFrameOver125Bytes) {
-  const auto ok = wslab::FrameBuilder().opcode(wslab::Opcode::kPong).payload(std::string(125, 'p')).build();
+  const auto ok =
+      wslab::FrameBuilder().opcode(wslab::Opcode::kPong).payload(std::string(125, 'p')).build();
   EXPECT_EQ(violations(ok, WSLAB_DIR_SERVER_TO_CLIENT), 0u);
-  const auto frame = wslab::FrameBuilder().opcode(wslab::Opcode::kPing).mask(kKey)
-                         .payload(std::string(126, 'p')).build();
+  const auto frame = wslab::FrameBuilder()
+                         .opcode(wslab::Opcode::kPing)
+                         .mask(kKey)
+                         .payload(std::string(126, 'p'))
+                         .build();
   EXPECT_EQ(violations(frame, WSLAB_DIR_CLIENT_TO_SERVER), unsigned{WSLAB_V_CONTROL_TOO_LONG});
   EXPECT_EQ(core_verdict(frame, wslab::Role::kServer), wslab::FrameError::kControlTooLong);
 }
 
 // §5.1: a client masks every frame.
 TEST(DissectorRules, UnmaskedClientFrame) {
-  const auto frame = wslab::FrameBuilder().opcode(wslab::Opcode::kText).unmasked().payload("x").build();
+  const auto frame =
+      wslab::FrameBuilder().opcode(wslab::Opcode::kText).unmasked().payload("x").build();
   EXPECT_EQ(violations(frame, WSLAB_DIR_CLIENT_TO_SERVER), unsigned{WSLAB_V_UNMASKED_CLIENT});
   EXPECT_EQ(violations(frame, WSLAB_DIR_SERVER_TO_CLIENT), 0u);
   EXPECT_EQ(core_verdict(frame, wslab::Role::kServer), wslab::FrameError::kUnmaskedFromClient);
@@ -135,7 +162,8 @@ TEST(DissectorRules, UnmaskedClientFrame) {
 
 // §5.1: a server never masks.
 TEST(DissectorRules, MaskedServerFrame) {
-  const auto frame = wslab::FrameBuilder().opcode(wslab::Opcode::kText).mask(kKey).payload("x").build();
+  const auto frame =
+      wslab::FrameBuilder().opcode(wslab::Opcode::kText).mask(kKey).payload("x").build();
   EXPECT_EQ(violations(frame, WSLAB_DIR_SERVER_TO_CLIENT), unsigned{WSLAB_V_MASKED_SERVER});
   EXPECT_EQ(violations(frame, WSLAB_DIR_CLIENT_TO_SERVER), 0u);
   EXPECT_EQ(core_verdict(frame, wslab::Role::kClient), wslab::FrameError::kMaskedFromServer);
@@ -143,7 +171,8 @@ TEST(DissectorRules, MaskedServerFrame) {
 
 // §5.1 applied only when the direction is known.
 TEST(DissectorRules, UnknownDirectionSkipsMaskingRules) {
-  const auto masked = wslab::FrameBuilder().opcode(wslab::Opcode::kText).mask(kKey).payload("x").build();
+  const auto masked =
+      wslab::FrameBuilder().opcode(wslab::Opcode::kText).mask(kKey).payload("x").build();
   const auto unmasked = wslab::FrameBuilder().opcode(wslab::Opcode::kText).payload("x").build();
   EXPECT_EQ(violations(masked, WSLAB_DIR_UNKNOWN), 0u);
   EXPECT_EQ(violations(unmasked, WSLAB_DIR_UNKNOWN), 0u);
@@ -151,30 +180,42 @@ TEST(DissectorRules, UnknownDirectionSkipsMaskingRules) {
 
 // §5.2: "the minimal number of bytes MUST be used to encode the length".
 TEST(DissectorRules, NonMinimalLength) {
-  const auto in16 = wslab::FrameBuilder().opcode(wslab::Opcode::kText).mask(kKey)
-                        .length_form(wslab::LengthForm::k16).payload("hi").build();
+  const auto in16 = wslab::FrameBuilder()
+                        .opcode(wslab::Opcode::kText)
+                        .mask(kKey)
+                        .length_form(wslab::LengthForm::k16)
+                        .payload("hi")
+                        .build();
   EXPECT_EQ(violations(in16, WSLAB_DIR_CLIENT_TO_SERVER), unsigned{WSLAB_V_NON_MINIMAL_LENGTH});
   EXPECT_EQ(core_verdict(in16, wslab::Role::kServer), wslab::FrameError::kNonMinimalLength);
-  const auto in64 = wslab::FrameBuilder().opcode(wslab::Opcode::kText)
-                        .length_form(wslab::LengthForm::k64).payload(std::string(0xFFFF, 'x')).build();
+  const auto in64 = wslab::FrameBuilder()
+                        .opcode(wslab::Opcode::kText)
+                        .length_form(wslab::LengthForm::k64)
+                        .payload(std::string(0xFFFF, 'x'))
+                        .build();
   EXPECT_EQ(violations(in64, WSLAB_DIR_SERVER_TO_CLIENT), unsigned{WSLAB_V_NON_MINIMAL_LENGTH});
-  const auto minimal = wslab::FrameBuilder().opcode(wslab::Opcode::kText)
-                           .payload(std::string(126, 'x')).build();
+  const auto minimal =
+      wslab::FrameBuilder().opcode(wslab::Opcode::kText).payload(std::string(126, 'x')).build();
   EXPECT_EQ(violations(minimal, WSLAB_DIR_SERVER_TO_CLIENT), 0u);
 }
 
 // §5.2: "the most significant bit MUST be 0" in the 64-bit length.
 TEST(DissectorRules, LengthWithMostSignificantBitSet) {
-  const auto header = wslab::FrameBuilder().opcode(wslab::Opcode::kBinary)
-                          .declared_length(std::uint64_t{1} << 63).build_header();
+  const auto header = wslab::FrameBuilder()
+                          .opcode(wslab::Opcode::kBinary)
+                          .declared_length(std::uint64_t{1} << 63)
+                          .build_header();
   EXPECT_EQ(violations(header, WSLAB_DIR_SERVER_TO_CLIENT), unsigned{WSLAB_V_LENGTH_MSB});
   EXPECT_EQ(core_verdict(header, wslab::Role::kClient), wslab::FrameError::kLengthMsbSet);
 }
 
 // §5.5.1: a Close body is empty or starts with a 2-byte code; §7.4: the code must be sendable.
 TEST(DissectorRules, CloseBodyMatchesCore) {
-  const std::string bodies[] = {"", std::string(1, '\x03'), wslab::encode_close_payload(1000, "bye"),
-                                wslab::encode_close_payload(1005), wslab::encode_close_payload(999),
+  const std::string bodies[] = {"",
+                                std::string(1, '\x03'),
+                                wslab::encode_close_payload(1000, "bye"),
+                                wslab::encode_close_payload(1005),
+                                wslab::encode_close_payload(999),
                                 wslab::encode_close_payload(4999, "app")};
   for (const auto& body : bodies) {
     unsigned code = 0;

@@ -116,7 +116,7 @@ void add_single(Catalog& cat, bool text, std::size_t size, const char* ab) {
 
 void add_fragmented(Catalog& cat, bool text, std::size_t fragment, const char* ab) {
   std::string kind = text ? "text" : "binary";
-  const std::size_t size = 4 * kMiB;
+  constexpr std::size_t size = 4 * kMiB;
   add(cat,
       Spec{.id = "limits." + kind + ".4mib.fragments-" + size_id(fragment),
            .group = kGroup,
@@ -134,7 +134,7 @@ void add_fragmented(Catalog& cat, bool text, std::size_t fragment, const char* a
            .lesson = limits_lesson(),
            .timeout = budget_for(size, size / fragment),
            .bulk = true},
-      [text, fragment, size](CaseContext& ctx) {
+      [text, fragment](CaseContext& ctx) {
         return echo_big(ctx, budget_for(size, size / fragment), text, scaled_size(ctx, size),
                         fragment, 0);
       });
@@ -142,7 +142,7 @@ void add_fragmented(Catalog& cat, bool text, std::size_t fragment, const char* a
 
 void add_chopped(Catalog& cat, bool text, std::size_t chop, const char* ab) {
   std::string kind = text ? "text" : "binary";
-  const std::size_t size = kMiB;
+  constexpr std::size_t size = kMiB;
   add(cat,
       Spec{.id = "limits." + kind + ".1mib.chops-" + size_id(chop),
            .group = kGroup,
@@ -158,14 +158,14 @@ void add_chopped(Catalog& cat, bool text, std::size_t chop, const char* ab) {
            .lesson = limits_lesson(),
            .timeout = budget_for(size, size / chop),
            .bulk = true},
-      [text, chop, size](CaseContext& ctx) {
+      [text, chop](CaseContext& ctx) {
         return echo_big(ctx, budget_for(size, size / chop), text, scaled_size(ctx, size), 0, chop);
       });
 }
 
 void add_round_trips(Catalog& cat, bool text, std::size_t size, const char* ab) {
   std::string kind = text ? "text" : "binary";
-  const std::size_t count = 1000;
+  constexpr std::size_t count = 1000;
   Millis budget{5000 + static_cast<Millis::rep>(size / kKiB) * 1000};
   add(cat,
       Spec{.id = "limits.round-trips." + kind + "-" + size_id(size),
@@ -182,7 +182,7 @@ void add_round_trips(Catalog& cat, bool text, std::size_t size, const char* ab) 
            .lesson = limits_lesson(),
            .timeout = budget,
            .bulk = true},
-      [text, size, count, budget, kind](CaseContext& ctx) {
+      [text, size, budget, kind](CaseContext& ctx) {
         std::size_t n = ctx.quick ? count / kQuickDivisor : count;
         std::string payload = payload_for(text, size);
         Exchange x(ctx, budget);

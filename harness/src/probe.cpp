@@ -64,7 +64,7 @@ void Probe::check_cancel() const {
   if (options_.cancel && options_.cancel->cancelled()) throw CaseCancelled();
 }
 
-short Probe::wait_fd(short events, Clock::time_point deadline) const {
+short Probe::wait_fd(int fd, short events, Clock::time_point deadline) const {
   for (;;) {
     check_cancel();
     auto now = Clock::now();
@@ -75,7 +75,7 @@ short Probe::wait_fd(short events, Clock::time_point deadline) const {
     }
     pollfd fds[2];
     nfds_t n = 0;
-    if (fd_ >= 0) fds[n++] = pollfd{fd_, events, 0};
+    if (fd >= 0) fds[n++] = pollfd{fd, events, 0};
     int cancel_fd = options_.cancel ? options_.cancel->fd() : -1;
     if (cancel_fd >= 0) fds[n++] = pollfd{cancel_fd, POLLIN, 0};
     int timeout = static_cast<int>(std::min<long long>(left, 60'000));
@@ -85,7 +85,7 @@ short Probe::wait_fd(short events, Clock::time_point deadline) const {
       return 0;
     }
     check_cancel();
-    if (rc > 0 && fd_ >= 0 && fds[0].revents != 0) return fds[0].revents;
+    if (rc > 0 && fd >= 0 && fds[0].revents != 0) return fds[0].revents;
     if (Clock::now() >= deadline) return 0;
   }
 }
@@ -122,9 +122,14 @@ Status Probe::connect() {
                                 : "connect to " + target_.host_header() + ": " + errno_text(e);
       continue;
     }
-    fd_ = fd;  // wait_fd polls fd_
-    short rev = wait_fd(POLLOUT, deadline);
-    fd_ = -1;
+    short rev;
+    try {
+      rev = wait_fd(fd, POLLOUT, deadline);
+    } catch (...) {
+      ::close(fd);
+      ::freeaddrinfo(res);
+      throw;
+    }
     if (rev == 0) {
       ::close(fd);
       error = "connect to " + target_.host_header() + " timed out after " +
@@ -185,7 +190,7 @@ Status Probe::write_all(std::string_view bytes) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       bool may_read = !peer_closed_ && inbuf_.size() + pending_bytes_ < kMaxBufferedWhileWriting;
-      short rev = wait_fd(static_cast<short>(POLLOUT | (may_read ? POLLIN : 0)), deadline);
+      short rev = wait_fd(fd_, static_cast<short>(POLLOUT | (may_read ? POLLIN : 0)), deadline);
       if (rev == 0) {
         std::string msg = "write stalled: the peer read nothing for " + ms_text(stall) + " (" +
                           std::to_string(off) + " of " + std::to_string(bytes.size()) +
@@ -230,16 +235,13 @@ void Probe::pause(Millis duration) {
   auto deadline = Clock::now() + duration;
   while (Clock::now() < deadline) {
     if (fd_ >= 0 && !peer_closed_ && inbuf_.size() + pending_bytes_ < kMaxBufferedWhileWriting) {
-      short rev = wait_fd(POLLIN, deadline);
+      short rev = wait_fd(fd_, POLLIN, deadline);
       if (rev != 0) {
         read_into_buffer(Clock::now());
         if (handshake_done_) decode_frames();
       }
     } else {
-      int saved = fd_;
-      fd_ = -1;  // wait on the cancel token only
-      wait_fd(0, deadline);
-      fd_ = saved;
+      wait_fd(-1, 0, deadline);  // the cancel token only
     }
   }
 }
@@ -279,7 +281,7 @@ void Probe::peer_gone(bool reset, const std::string& why) {
 
 Probe::Wait Probe::read_into_buffer(Clock::time_point deadline) {
   if (fd_ < 0 || peer_closed_) return Wait::kClosed;
-  if (wait_fd(POLLIN, deadline) == 0) return Wait::kTimeout;
+  if (wait_fd(fd_, POLLIN, deadline) == 0) return Wait::kTimeout;
   char buf[kReadChunk];
   bool got = false;
   // A bounded number of reads per call: the caller decodes in between.
@@ -356,7 +358,7 @@ void Probe::on_frame_header(const FrameHeader& h) {
   if (h.opcode != 0) message_frames_ = 0;
   std::uint64_t have = pending_message_bytes_;
   if (h.opcode != 0) have = 0;
-  if (false && h.payload_length > options_.max_message_bytes ||
+  if (h.payload_length > options_.max_message_bytes ||
       have + h.payload_length > options_.max_message_bytes) {
     bad_frame("message exceeds probe limit: a frame announces " +
               std::to_string(h.payload_length) + " payload bytes (" + std::to_string(have) +

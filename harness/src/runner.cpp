@@ -308,7 +308,7 @@ class Runner {
     }
     o.result = std::move(result);
     if (log != nullptr) {
-      o.wire = log->records();
+      if (o.result.verdict != Verdict::kPass || options_.keep_passing_wire) o.wire = log->records();
       o.bytes_sent = log->bytes_sent();
       o.bytes_received = log->bytes_received();
     }

@@ -95,3 +95,38 @@ TEST_F(NetEcho, AnswersCloseWithSameCode) {
 
 }  // namespace
 }  // namespace wslab::net::test
+
+namespace wslab::net::test {
+namespace {
+
+// §5.5.1 / §7.1.2: a message that arrives in the same TCP segment as the
+// peer's Close should still be echoed before our Close reply (Autobahn 7.1.1,
+// harness case close.normal.after-message). DISABLED until core changes:
+// Session::on_bytes queues the Close reply (and close_sent_) while parsing the
+// whole chunk, before the App has seen the Text event, so the echo is refused.
+// Proposed core fix: queue the automatic Close reply (and the Close of
+// fail()) when that event is polled, not when the frame is parsed.
+TEST(NetEchoOrdering, DISABLED_EchoesMessageThatArrivesWithClose) {
+  EchoApp app;
+  ServerThread server(app, quiet_options());
+  RawClient client;
+  ASSERT_TRUE(client.connect(server.port()));
+  ASSERT_TRUE(client.handshake());
+  std::string both =
+      FrameBuilder().opcode(Opcode::kText).random_mask().payload("last words").build() +
+      FrameBuilder()
+          .opcode(Opcode::kClose)
+          .random_mask()
+          .payload(std::string("\x03\xe8", 2))
+          .build();
+  ASSERT_TRUE(client.send_all(both));
+  Frame f;
+  ASSERT_EQ(client.read_frame(f), ReadEnd::kFrame);
+  EXPECT_EQ(f.opcode, 0x1);
+  EXPECT_EQ(f.payload, "last words");
+  ASSERT_EQ(client.read_frame(f), ReadEnd::kFrame);
+  EXPECT_EQ(f.close_code(), 1000);
+}
+
+}  // namespace
+}  // namespace wslab::net::test

@@ -315,20 +315,49 @@ std::set<std::string> heading_slugs(const std::string& markdown) {
 // {{#quiz ...}} include must name an existing quiz file.
 int check_links(const Options& opt) {
   std::map<std::string, std::set<std::string>> slugs;  // "lessons/02-handshake.md" -> ids
+  std::map<std::string, std::string> links_in;          // file -> its text
   for (const auto& file : opt.files) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();
     const std::string text = ss.str();
     slugs["lessons/" + std::filesystem::path(file).filename().string()] = heading_slugs(text);
+    links_in[file] = text;
     std::size_t at = 0;
     while ((at = text.find("{{#quiz ", at)) != std::string::npos) {
       const auto end = text.find("}}", at);
       const std::string rel = text.substr(at + 8, end - at - 8);
+      at = end;
+      if (rel.size() < 5 || rel.substr(rel.size() - 5) != ".toml") continue;  // prose about it
       const auto target = std::filesystem::path(file).parent_path() / rel;
       if (!std::filesystem::exists(target)) fail(file, 0, "{{#quiz " + rel + "}}: no such file");
       std::printf("ok   %s includes %s\n", file.c_str(), rel.c_str());
+    }
+  }
+  // Markdown links between the files given: [text](02-handshake.md#anchor).
+  for (const auto& [file, text] : links_in) {
+    std::size_t at = 0;
+    while ((at = text.find("](", at)) != std::string::npos) {
+      const auto end = text.find(')', at);
+      if (end == std::string::npos) break;
+      const std::string target = text.substr(at + 2, end - at - 2);
       at = end;
+      if (target.find("://") != std::string::npos || target.empty() || target[0] == '#') continue;
+      const auto hash = target.find('#');
+      const std::string path = target.substr(0, hash);
+      const auto resolved = (std::filesystem::path(file).parent_path() / path).lexically_normal();
+      const std::string key = "lessons/" + resolved.filename().string();
+      const bool is_lesson = resolved.parent_path().filename() == "lessons" && slugs.count(key) > 0;
+      if (!is_lesson) {
+        if (!std::filesystem::exists(resolved)) {
+          std::printf("note %s: link to %s, which does not exist (yet)\n", file.c_str(),
+                      target.c_str());
+        }
+        continue;
+      }
+      if (hash != std::string::npos && slugs[key].count(target.substr(hash + 1)) == 0) {
+        fail(file, 0, "link " + target + ": the lesson has no such heading");
+      }
     }
   }
   const ProcessResult r = run_process({opt.wslab, "conform", "--list", "--format", "json"}, 60000);

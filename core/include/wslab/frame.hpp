@@ -146,6 +146,8 @@ class FrameDecoder {
   bool take_header_bytes(std::span<std::uint8_t>& in, std::size_t want);
   [[nodiscard]] FrameError check_first_bytes(std::uint8_t b0, std::uint8_t b1) const;
   Event finish_header(const std::uint8_t* p, std::size_t size);
+  Event next_header(std::span<std::uint8_t>& in);
+  Event next_payload(std::span<std::uint8_t>& in);
 
   Role role_;
   FrameError error_ = FrameError::kNone;

@@ -54,18 +54,24 @@ int main(int argc, char** argv) {
   wire.push_back(record(Direction::kSent, 100, wslab::build_request(req)));
   wire.push_back(record(Direction::kReceived, 900,
                         wslab::build_accept_response(key, "wslab.rooms.v1", "wslab")));
-  wire.push_back(record(Direction::kSent, 1000,
-                        wslab::encode_frame(wslab::Opcode::kText, R"({"type":"hello","name":"probe"})",
-                                            true, &m1)));
-  wire.push_back(record(Direction::kReceived, 1500,
-                        wslab::encode_frame(wslab::Opcode::kText,
-                                            R"({"type":"welcome","name":"probe","protocol":"wslab.rooms.v1","limits":{}})")));
+  wire.push_back(record(
+      Direction::kSent, 1000,
+      wslab::encode_frame(wslab::Opcode::kText, R"({"type":"hello","name":"probe"})", true, &m1)));
+  wire.push_back(
+      record(Direction::kReceived, 1500,
+             wslab::encode_frame(
+                 wslab::Opcode::kText,
+                 R"({"type":"welcome","name":"probe","protocol":"wslab.rooms.v1","limits":{}})")));
   wire.push_back(record(Direction::kSent, 2000,
-                        wslab::FrameBuilder().opcode(wslab::Opcode::kClose).mask(m2)
-                            .payload(wslab::encode_close_payload(1005)).build()));
-  wire.push_back(record(Direction::kReceived, 2600,
-                        wslab::encode_frame(wslab::Opcode::kClose,
-                                            wslab::encode_close_payload(1002, "invalid close code"))));
+                        wslab::FrameBuilder()
+                            .opcode(wslab::Opcode::kClose)
+                            .mask(m2)
+                            .payload(wslab::encode_close_payload(1005))
+                            .build()));
+  wire.push_back(
+      record(Direction::kReceived, 2600,
+             wslab::encode_frame(wslab::Opcode::kClose,
+                                 wslab::encode_close_payload(1002, "invalid close code"))));
   wire.push_back(record(Direction::kNote, 2700, {}, WireEvent::kPeerFin, "TCP FIN from peer"));
   wire.push_back(record(Direction::kNote, 2800, {}, WireEvent::kClose, "close"));
 

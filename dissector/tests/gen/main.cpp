@@ -132,7 +132,8 @@ bool write_rooms_session(const std::string& path) {
 
   // One frame cut across two TCP segments (Wireshark reassembles it).
   c1.send(Side::kClient,
-          c1.client_frame(Opcode::kText, R"({"type":"say","room":"lobby","text":"no, you are alice-2"})"),
+          c1.client_frame(Opcode::kText,
+                          R"({"type":"say","room":"lobby","text":"no, you are alice-2"})"),
           {}, {9});
   const std::string m2 =
       R"({"type":"message","room":"lobby","seq":2,"from":"alice","text":"no, you are alice-2","ts":1732320000456})";
@@ -168,20 +169,22 @@ bool write_rooms_session(const std::string& path) {
   c1.server_says(R"({"type":"error","code":"bad_message","message":"missing \"text\""})");
   // A member of the wrong JSON type.
   c1.client_says(R"({"type":"join","room":"lobby","since":"yesterday"})");
-  c1.server_says(R"({"type":"error","code":"bad_message","message":"\"since\" must be an integer"})");
+  c1.server_says(
+      R"({"type":"error","code":"bad_message","message":"\"since\" must be an integer"})");
   c1.client_says(R"({"type":"welcome","name":"mallory"})");  // a server event from a client
-  c1.server_says(R"({"type":"error","code":"unknown_type","message":"unknown message type \"welcome\""})");
+  c1.server_says(
+      R"({"type":"error","code":"unknown_type","message":"unknown message type \"welcome\""})");
 
   // Application ping (§4.7) and, in the same TCP segment as its pong, a WebSocket Ping (§5.5.2).
   c1.client_says(R"({"type":"ping","ref":9})");
-  c1.send(Side::kServer,
-          WsConnection::server_frame(Opcode::kText, R"({"type":"pong","ref":9})") +
-              WsConnection::server_frame(Opcode::kPing, "hb-1"));
+  c1.send(Side::kServer, WsConnection::server_frame(Opcode::kText, R"({"type":"pong","ref":9})") +
+                             WsConnection::server_frame(Opcode::kPing, "hb-1"));
   c1.send(Side::kClient, c1.client_frame(Opcode::kPong, "hb-1"));
 
   c2.client_says(R"({"type":"leave","room":"lobby","ref":"x"})");
   c2.server_says(R"({"type":"left","room":"lobby","ref":"x"})");
-  c1.server_says(R"({"type":"presence","room":"lobby","name":"alice-2","action":"leave","reason":"left"})");
+  c1.server_says(
+      R"({"type":"presence","room":"lobby","name":"alice-2","action":"leave","reason":"left"})");
   c2.close_normally();
 
   // §10.3: carol reconnects and asks for what she missed. This connection's handshake is not in
@@ -205,37 +208,62 @@ bool write_rooms_session(const std::string& path) {
 // One frame per RFC 6455 rule broken, on an echo-like connection without a subprotocol.
 void violations(WsConnection& c) {
   c.send(Side::kClient, c.client_frame(Opcode::kText, "hello"), "valid: masked client text");
-  c.send(Side::kServer, WsConnection::server_frame(Opcode::kText, "hello"), "valid: unmasked server text");
+  c.send(Side::kServer, WsConnection::server_frame(Opcode::kText, "hello"),
+         "valid: unmasked server text");
   c.send(Side::kClient,
-         FrameBuilder().opcode(Opcode::kText).rsv(true, false, false).mask(c.next_mask()).payload("rsv1").build(),
+         FrameBuilder()
+             .opcode(Opcode::kText)
+             .rsv(true, false, false)
+             .mask(c.next_mask())
+             .payload("rsv1")
+             .build(),
          "violation: RSV1 set, no extension negotiated (§5.2)");
-  c.send(Side::kServer, FrameBuilder().opcode(Opcode::kText).rsv(false, true, true).payload("rsv23").build(),
+  c.send(Side::kServer,
+         FrameBuilder().opcode(Opcode::kText).rsv(false, true, true).payload("rsv23").build(),
          "violation: RSV2 and RSV3 set (§5.2)");
   c.send(Side::kClient, FrameBuilder().opcode(0x3).mask(c.next_mask()).payload("op3").build(),
          "violation: reserved data opcode 0x3 (§5.2)");
   c.send(Side::kServer, FrameBuilder().opcode(0xB).payload("opB").build(),
          "violation: reserved control opcode 0xB (§5.2)");
-  c.send(Side::kClient, FrameBuilder().opcode(Opcode::kPing).fin(false).mask(c.next_mask()).payload("frag").build(),
-         "violation: fragmented ping, FIN=0 (§5.5)");
+  c.send(
+      Side::kClient,
+      FrameBuilder().opcode(Opcode::kPing).fin(false).mask(c.next_mask()).payload("frag").build(),
+      "violation: fragmented ping, FIN=0 (§5.5)");
   c.send(Side::kClient,
-         FrameBuilder().opcode(Opcode::kPing).mask(c.next_mask()).payload(std::string(126, 'p')).build(),
+         FrameBuilder()
+             .opcode(Opcode::kPing)
+             .mask(c.next_mask())
+             .payload(std::string(126, 'p'))
+             .build(),
          "violation: 126-byte ping (§5.5)");
-  c.send(Side::kServer, FrameBuilder().opcode(Opcode::kText).mask(c.next_mask()).payload("masked").build(),
+  c.send(Side::kServer,
+         FrameBuilder().opcode(Opcode::kText).mask(c.next_mask()).payload("masked").build(),
          "violation: masked server frame (§5.1)");
   c.send(Side::kClient, FrameBuilder().opcode(Opcode::kText).unmasked().payload("unmasked").build(),
          "violation: unmasked client frame (§5.1)");
   c.send(Side::kClient,
-         FrameBuilder().opcode(Opcode::kText).mask(c.next_mask()).length_form(LengthForm::k16).payload("hi").build(),
+         FrameBuilder()
+             .opcode(Opcode::kText)
+             .mask(c.next_mask())
+             .length_form(LengthForm::k16)
+             .payload("hi")
+             .build(),
          "violation: length 2 in the 16-bit form (§5.2)");
   c.send(Side::kServer,
          FrameBuilder().opcode(Opcode::kText).length_form(LengthForm::k64).payload("hey").build(),
          "violation: length 3 in the 64-bit form (§5.2)");
   c.send(Side::kClient,
-         FrameBuilder().opcode(Opcode::kClose).mask(c.next_mask()).payload(encode_close_payload(1005)).build(),
+         FrameBuilder()
+             .opcode(Opcode::kClose)
+             .mask(c.next_mask())
+             .payload(encode_close_payload(1005))
+             .build(),
          "violation: close code 1005 on the wire (§7.4.1)");
-  c.send(Side::kServer, FrameBuilder().opcode(Opcode::kClose).payload(std::string(1, '\x03')).build(),
+  c.send(Side::kServer,
+         FrameBuilder().opcode(Opcode::kClose).payload(std::string(1, '\x03')).build(),
          "violation: 1-byte close payload (§5.5.1)");
-  c.send(Side::kServer, WsConnection::server_frame(Opcode::kClose, encode_close_payload(1002, "protocol error")),
+  c.send(Side::kServer,
+         WsConnection::server_frame(Opcode::kClose, encode_close_payload(1002, "protocol error")),
          "valid: close 1002");
 }
 

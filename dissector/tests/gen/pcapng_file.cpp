@@ -21,7 +21,9 @@ void put_option(std::string& out, std::uint16_t code, std::string_view value) {
   out.append(value);
   pad4(out);
 }
-void end_options(std::string& out) { put32(out, 0); }
+void end_options(std::string& out) {
+  put32(out, 0);
+}
 
 constexpr std::uint32_t kSectionHeader = 0x0A0D0D0A;
 constexpr std::uint32_t kInterfaceDescription = 1;
@@ -46,7 +48,7 @@ PcapngFile::PcapngFile(const std::string& path, std::string_view application)
   std::string idb;
   put16(idb, kLinktypeEthernet);
   put16(idb, 0);
-  put32(idb, 262144);  // snaplen
+  put32(idb, 262144);        // snaplen
   put_option(idb, 2, "lo");  // if_name
   end_options(idb);
   write_block(kInterfaceDescription, idb);
@@ -56,7 +58,8 @@ PcapngFile::~PcapngFile() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-void PcapngFile::write_packet(std::uint64_t ts_us, std::string_view frame, std::string_view comment) {
+void PcapngFile::write_packet(std::uint64_t ts_us, std::string_view frame,
+                              std::string_view comment) {
   std::string epb;
   put32(epb, 0);  // interface 0
   put32(epb, static_cast<std::uint32_t>(ts_us >> 32));

@@ -10,7 +10,9 @@ constexpr std::uint8_t kPsh = 0x08;
 constexpr std::uint8_t kAck = 0x10;
 constexpr std::uint32_t kLoopback = 0x7F000001;  // 127.0.0.1
 
-void put8(std::string& s, std::uint32_t v) { s.push_back(static_cast<char>(v & 0xFF)); }
+void put8(std::string& s, std::uint32_t v) {
+  s.push_back(static_cast<char>(v & 0xFF));
+}
 void put16be(std::string& s, std::uint32_t v) {
   put8(s, v >> 8);
   put8(s, v);
@@ -26,7 +28,8 @@ std::uint16_t internet_checksum(std::string_view data, std::uint32_t sum = 0) {
     sum += (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 8) |
            static_cast<unsigned char>(data[i + 1]);
   }
-  if (data.size() % 2 != 0) sum += static_cast<std::uint32_t>(static_cast<unsigned char>(data.back())) << 8;
+  if (data.size() % 2 != 0)
+    sum += static_cast<std::uint32_t>(static_cast<unsigned char>(data.back())) << 8;
   while ((sum >> 16) != 0) sum = (sum & 0xFFFF) + (sum >> 16);
   return static_cast<std::uint16_t>(~sum & 0xFFFF);
 }
@@ -38,14 +41,15 @@ void set16be(std::string& s, std::size_t at, std::uint16_t v) {
 
 }  // namespace
 
-TcpFlow::TcpFlow(PcapngFile& out, Clock& clock, std::uint16_t client_port, std::uint16_t server_port,
-                 std::uint32_t client_isn, std::uint32_t server_isn)
+TcpFlow::TcpFlow(PcapngFile& out, Clock& clock, std::uint16_t client_port,
+                 std::uint16_t server_port, std::uint32_t client_isn, std::uint32_t server_isn)
     : out_(out),
       clock_(clock),
       client_{kLoopback, client_port, client_isn, 1},
       server_{kLoopback, server_port, server_isn, 1} {}
 
-void TcpFlow::segment(Side from, std::uint8_t flags, std::string_view payload, std::string_view comment) {
+void TcpFlow::segment(Side from, std::uint8_t flags, std::string_view payload,
+                      std::string_view comment) {
   End& src = from == Side::kClient ? client_ : server_;
   End& dst = from == Side::kClient ? server_ : client_;
 
@@ -61,8 +65,8 @@ void TcpFlow::segment(Side from, std::uint8_t flags, std::string_view payload, s
   put16be(tcp, 0);      // urgent pointer
   tcp.append(payload);
   // Pseudo-header: source, destination, zero, protocol 6, TCP length.
-  std::uint32_t pseudo = (src.ip >> 16) + (src.ip & 0xFFFF) + (dst.ip >> 16) + (dst.ip & 0xFFFF) + 6 +
-                         static_cast<std::uint32_t>(tcp.size());
+  std::uint32_t pseudo = (src.ip >> 16) + (src.ip & 0xFFFF) + (dst.ip >> 16) + (dst.ip & 0xFFFF) +
+                         6 + static_cast<std::uint32_t>(tcp.size());
   set16be(tcp, 16, internet_checksum(tcp, pseudo));
 
   std::string ip;

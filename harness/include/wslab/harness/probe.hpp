@@ -147,8 +147,8 @@ class Probe {
   void peer_gone(bool reset, const std::string& why);
   Status write_all(std::string_view bytes);
   void check_cancel() const;
-  // poll() on the socket and the cancel token; returns revents for the socket (0 on timeout).
-  short wait_fd(short events, std::chrono::steady_clock::time_point deadline) const;
+  // poll() on `fd` (-1: none) and the cancel token; returns revents for fd (0 on timeout).
+  short wait_fd(int fd, short events, std::chrono::steady_clock::time_point deadline) const;
 
   Target target_;
   WireLog& log_;

@@ -22,7 +22,7 @@ struct CaseOutcome {
   CaseResult result;           // verdict here is the effective one (after --strict)
   Verdict original = Verdict::kError;  // what the case itself returned
   std::string runner_note;     // "NON-STRICT counted as FAIL under --strict", "re-run alone", ...
-  std::vector<WireRecord> wire;
+  std::vector<WireRecord> wire;  // empty for PASS unless RunOptions::keep_passing_wire
   std::size_t bytes_sent = 0;
   std::size_t bytes_received = 0;
   std::chrono::microseconds duration{0};
@@ -58,6 +58,7 @@ struct RunOptions {
   bool strict = false;
   std::uint64_t seed = 0;
   bool preflight = true;     // connect once first; if refused, every case is ERROR at once
+  bool keep_passing_wire = false;  // keep wire logs of PASS cases (memory: bulk cases log MiBs)
   std::string selection;     // for reports: how the cases were chosen
   std::string spawn_command; // for reports
   // Progress, called on the runner's thread: a case started / finished.
