@@ -182,6 +182,7 @@ Result<std::vector<Submission>> read_json(const std::string& text, const std::st
   } else {
     return Error{path + ": expected an object (one student) or an array (a class)"};
   }
+  if (out.empty()) return Error{path + ": no submissions in this file"};
   return out;
 }
 
@@ -200,6 +201,7 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& 
   int line = 1;
   row.line = 1;
   bool in_quotes = false;
+  bool after_quote = false;  // a quoted cell just closed: only , or a line end may follow
   bool row_has_content = false;
   int quote_line = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -211,6 +213,7 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& 
           ++i;
         } else {
           in_quotes = false;
+          after_quote = true;
         }
       } else {
         if (c == '\n') ++line;
@@ -218,6 +221,12 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& 
       }
       continue;
     }
+    if (after_quote && c != ',' && c != '\n' && c != '\r') {
+      return Error{path + ":" + std::to_string(line) +
+                   ": text after the closing quote of a cell (quote the whole cell and double "
+                   "inner quotes)"};
+    }
+    after_quote = false;
     if (c == '"') {
       if (!trim(cell).empty()) {
         return Error{path + ":" + std::to_string(line) +
@@ -288,6 +297,7 @@ Result<std::vector<Submission>> read_csv(const std::string& text, const std::str
     return Error{path + ":" + std::to_string(header.line) +
                  ": the header has no 'student' column"};
   }
+  if (rows.size() == 1) return Error{path + ": a header but no student rows"};
   std::vector<Submission> out;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const CsvRow& row = rows[r];

@@ -125,6 +125,18 @@ TEST(QuizAnswers, CsvUnclosedQuoteNamesItsLine) {
   EXPECT_NE(e.find("c.csv:3: a quoted cell is never closed"), std::string::npos) << e;
 }
 
+TEST(QuizAnswers, CsvTextAfterAClosingQuoteIsAnError) {
+  const std::string e = error_of("student,q-status\n\"ann\"x,101\n", "c.csv");
+  EXPECT_NE(e.find("c.csv:2: text after the closing quote"), std::string::npos) << e;
+}
+
+TEST(QuizAnswers, FileWithoutAnyStudentIsAnError) {
+  EXPECT_NE(error_of("student,q-status\n", "c.csv").find("c.csv: a header but no student rows"),
+            std::string::npos);
+  EXPECT_NE(error_of("[]", "a.json").find("a.json: no submissions in this file"),
+            std::string::npos);
+}
+
 TEST(QuizAnswers, CsvRowWithTheWrongNumberOfCells) {
   const std::string e = error_of("student,q-status\nann,101,extra\n", "c.csv");
   EXPECT_NE(e.find("c.csv:2: 3 cells, but the header has 2"), std::string::npos) << e;
