@@ -4,6 +4,8 @@
 //   grade --quiz FILE ANSWERS...       grade answer files (JSON/CSV) for a whole class
 //   key FILE --student ID              the answer key of one student's copy (teachers only)
 //   export --out DIR FILES...          copies for a stock mdBook (C++ Tracing -> ShortAnswer)
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -81,16 +83,19 @@ void run_take(const TakeArgs& a) {
   auto quiz = load_or_report(a.file);
   if (!quiz) return set_exit_code(2);
   if (!a.student.empty() && !valid_student_id(a.student)) {
-    std::fprintf(stderr, "wslab quiz take: --student '%s': use letters, digits, '.', '_', '-', '@'\n",
+    std::fprintf(stderr,
+                 "wslab quiz take: --student '%s': use letters, digits, '.', '_', '-', '@'\n",
                  a.student.c_str());
     return set_exit_code(2);
   }
   if (!a.save.empty() && a.student.empty()) {
-    std::fprintf(stderr, "wslab quiz take: --save needs --student (answers are filed by student)\n");
+    std::fprintf(stderr,
+                 "wslab quiz take: --save needs --student (answers are filed by student)\n");
     return set_exit_code(2);
   }
   TakeOptions opt;
   opt.student = a.student;
+  opt.echo_input = ::isatty(0) == 0;  // piped answers appear in the transcript
   TakeOutcome outcome = take_quiz(*quiz, opt, std::cin, std::cout);
   if (!a.save.empty()) {
     if (auto st = write_file_atomically(a.save, submission_to_json(*quiz, outcome.answers)); !st) {
@@ -148,8 +153,8 @@ void run_grade(const GradeArgs& a) {
     std::fprintf(stderr, "wslab quiz grade: %s\n", st.message().c_str());
     return set_exit_code(2);
   }
-  std::printf("wslab quiz grade: %zu student(s) graded on %s (max %d); wrote", result->students.size(),
-              quiz->name.c_str(), result->max_score);
+  std::printf("wslab quiz grade: %zu student(s) graded on %s (max %d); wrote",
+              result->students.size(), quiz->name.c_str(), result->max_score);
   for (const auto& [rel, content] : files) std::printf(" %s/%s", a.out.c_str(), rel.c_str());
   std::printf("\n");
   set_exit_code(0);
@@ -173,7 +178,9 @@ void run_key(const KeyArgs& a) {
     }
     std::string key;
     switch (q.type) {
-      case QuestionType::kShortAnswer: key = inst->answer; break;
+      case QuestionType::kShortAnswer:
+        key = inst->answer;
+        break;
       case QuestionType::kMultipleChoice:
         for (const auto& c : q.answers) key += (key.empty() ? "" : " | ") + c;
         break;
@@ -225,21 +232,27 @@ void run_export(const ExportArgs& a) {
 }  // namespace
 
 void register_quiz(CLI::App& app) {
-  auto* cmd = app.add_subcommand("quiz", "Lint, take and grade the course's quizzes (mdbook-quiz TOML)");
+  auto* cmd =
+      app.add_subcommand("quiz", "Lint, take and grade the course's quizzes (mdbook-quiz TOML)");
   cmd->require_subcommand(1);
 
   auto lint_args = std::make_shared<LintArgs>();
-  auto* lint = cmd->add_subcommand("lint", "Check quiz files: schema, ids, answers, tracing programs");
-  lint->add_option("files", lint_args->files, "Quiz TOML files")->required()->check(CLI::ExistingFile);
+  auto* lint =
+      cmd->add_subcommand("lint", "Check quiz files: schema, ids, answers, tracing programs");
+  lint->add_option("files", lint_args->files, "Quiz TOML files")
+      ->required()
+      ->check(CLI::ExistingFile);
   lint->add_flag("--strict", lint_args->strict, "Warnings (e.g. a question without context) fail");
   lint->add_flag("--no-tracing", lint_args->no_tracing, "Do not compile and run Tracing programs");
   lint->add_option("--min-questions", lint_args->min_questions, "Fail a file with fewer questions");
-  lint->add_option("--cxx", lint_args->cxx, "C++ compiler for Tracing programs")->capture_default_str();
+  lint->add_option("--cxx", lint_args->cxx, "C++ compiler for Tracing programs")
+      ->capture_default_str();
   lint->add_option("--cache", lint_args->cache, "Directory caching compile-and-run results");
   lint->callback([lint_args] { run_lint(*lint_args); });
 
   auto take_args = std::make_shared<TakeArgs>();
-  auto* take = cmd->add_subcommand("take", "Answer a quiz in the terminal (reads stdin; pipes work)");
+  auto* take =
+      cmd->add_subcommand("take", "Answer a quiz in the terminal (reads stdin; pipes work)");
   take->add_option("file", take_args->file, "Quiz TOML file")->required()->check(CLI::ExistingFile);
   take->add_option("--student", take_args->student, "Your student id (seeds generated questions)");
   take->add_option("--save", take_args->save, "Write your answers to this JSON file (for grading)");
@@ -247,16 +260,21 @@ void register_quiz(CLI::App& app) {
 
   auto grade_args = std::make_shared<GradeArgs>();
   auto* grade = cmd->add_subcommand("grade", "Grade answer files (JSON or CSV) for a class");
-  grade->add_option("--quiz", grade_args->quiz, "Quiz TOML file")->required()->check(CLI::ExistingFile);
+  grade->add_option("--quiz", grade_args->quiz, "Quiz TOML file")
+      ->required()
+      ->check(CLI::ExistingFile);
   grade->add_option("answers", grade_args->answers, "Answer files (.json or .csv)")->required();
   grade->add_option("--out", grade_args->out,
                     "Directory for grades.csv, grades.json, results.json / gradescope/<student>/");
-  grade->add_option("--format", grade_args->formats, "csv, gradescope, json (repeat or comma-separate)")
+  grade
+      ->add_option("--format", grade_args->formats,
+                   "csv, gradescope, json (repeat or comma-separate)")
       ->allow_extra_args(false);
   grade->callback([grade_args] { run_grade(*grade_args); });
 
   auto key_args = std::make_shared<KeyArgs>();
-  auto* key = cmd->add_subcommand("key", "Print the answer key of one student's copy (teachers only)");
+  auto* key =
+      cmd->add_subcommand("key", "Print the answer key of one student's copy (teachers only)");
   key->add_option("file", key_args->file, "Quiz TOML file")->required()->check(CLI::ExistingFile);
   key->add_option("--student", key_args->student, "Student id (default: the printed examples)");
   key->callback([key_args] { run_key(*key_args); });
@@ -264,7 +282,9 @@ void register_quiz(CLI::App& app) {
   auto export_args = std::make_shared<ExportArgs>();
   auto* exp = cmd->add_subcommand(
       "export", "Write copies for a stock mdBook (mdbook-quiz checks Tracing programs with rustc)");
-  exp->add_option("files", export_args->files, "Quiz TOML files")->required()->check(CLI::ExistingFile);
+  exp->add_option("files", export_args->files, "Quiz TOML files")
+      ->required()
+      ->check(CLI::ExistingFile);
   exp->add_option("--out", export_args->out, "Directory for the copies")->required();
   exp->callback([export_args] { run_export(*export_args); });
 }

@@ -15,6 +15,7 @@
 #include "wslab/net/echo_app.hpp"
 #include "wslab/net/event_loop.hpp"
 #include "wslab/net/server.hpp"
+#include "wslab/rooms/rooms_app.hpp"
 #include "wslab/result.hpp"
 
 namespace wslab::cli {
@@ -45,16 +46,37 @@ struct ServeFlags {
 //     rooms::configure_rooms_server(options);
 //     return AppChoice{std::move(*app), "wslab.rooms.v1"};
 //   }
-struct AppFlags {};
+struct AppFlags {
+  bool rooms = false;
+  std::vector<std::string> tokens;
+  std::string token_file;
+};
 
-void add_app_flags(CLI::App* /*cmd*/, AppFlags& /*flags*/) {}
+void add_app_flags(CLI::App* cmd, AppFlags& flags) {
+  auto* rooms = cmd->add_flag("--rooms", flags.rooms,
+                              "Serve chat rooms: subprotocol wslab.rooms.v1 (docs/rooms-protocol.md)");
+  cmd->add_option("--token", flags.tokens,
+                  "With --rooms: an accepted token (repeatable); clients add ?token=... to the "
+                  "URL, others get 401/403")
+      ->needs(rooms);
+  cmd->add_option("--token-file", flags.token_file,
+                  "With --rooms: a file of accepted tokens, one per line (# comments)")
+      ->needs(rooms)
+      ->check(CLI::ExistingFile);
+}
 
 struct AppChoice {
   std::unique_ptr<net::App> app;
   std::string name;  // for the startup log line
 };
 
-Result<AppChoice> make_app(const AppFlags& /*flags*/, net::ServerOptions& /*options*/) {
+Result<AppChoice> make_app(const AppFlags& flags, net::ServerOptions& options) {
+  if (flags.rooms) {
+    auto app = rooms::make_rooms_app(flags.tokens, flags.token_file);
+    if (!app) return Error{app.error()};
+    rooms::configure_rooms_server(options);
+    return AppChoice{std::move(*app), "wslab.rooms.v1 chat rooms"};
+  }
   return AppChoice{std::make_unique<net::EchoApp>(), "echo"};
 }
 // ---------------------------------------------------------------------------

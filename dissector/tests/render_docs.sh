@@ -18,7 +18,7 @@ chmod -R a+rX "$stage"
 
 ts() {  # tshark as in the README, on the staged copies (as nobody when root: see tshark_check.sh)
   if [ "$(id -u)" = 0 ]; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+    setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups -- \
       env -i PATH="$PATH" HOME="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" tshark "$@"
   else
     env -i PATH="$PATH" HOME="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" tshark "$@"

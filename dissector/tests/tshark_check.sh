@@ -39,10 +39,17 @@ if [ "$lua" != none ]; then
 fi
 chmod -R a+rX "$stage"
 
+as_nobody() {  # setpriv (util-linux) or, failing that, runuser
+  if command -v setpriv >/dev/null 2>&1; then
+    setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups -- "$@"
+  else
+    runuser -u nobody -- "$@"
+  fi
+}
+
 run_tshark() {
   if [ "$(id -u)" = 0 ]; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
-      env -i PATH="$PATH" HOME="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" tshark "$@"
+    as_nobody env -i PATH="$PATH" HOME="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" tshark "$@"
   else
     env -i PATH="$PATH" HOME="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" tshark "$@"
   fi

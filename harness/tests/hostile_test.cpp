@@ -42,7 +42,7 @@ void expect_no_pass(const ScriptedServer& server, const char* what) {
   RunOptions o;
   o.target.port = server.port();
   o.jobs = 4;
-  o.timeout_scale = 0.5;  // hostile servers make every case wait out its timeout
+  o.timeout_scale = 0.25;  // hostile servers make every case wait out its timeout
   auto r = run_cases(cases, o);
   ASSERT_EQ(r.outcomes.size(), cases.size());
   for (const auto& oc : r.outcomes) {

@@ -28,10 +28,13 @@ std::string trim(std::string_view s) {
 }
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string squote(const std::string& s) { return "'" + s + "'"; }
+std::string squote(const std::string& s) {
+  return "'" + s + "'";
+}
 
 // ---- JSON -----------------------------------------------------------------
 
@@ -108,7 +111,8 @@ Result<Submission> submission_from_json(const json& obj, const std::string& jp,
   s.file = path;
   s.where = where;
   if (obj.contains("quiz")) {
-    if (!obj["quiz"].is_string()) return Error{loc(path, child(jp, "quiz")) + ": expected a string"};
+    if (!obj["quiz"].is_string())
+      return Error{loc(path, child(jp, "quiz")) + ": expected a string"};
     const auto name = obj["quiz"].get<std::string>();
     if (name != quiz.name) {
       return Error{loc(path, child(jp, "quiz")) + ": this answers file is for quiz " +
@@ -166,8 +170,8 @@ Result<std::vector<Submission>> read_json(const std::string& text, const std::st
       if (!doc["quiz"].is_string()) return Error{path + ": quiz: expected a string"};
       const auto name = doc["quiz"].get<std::string>();
       if (name != quiz.name) {
-        return Error{path + ": quiz: this answers file is for quiz " + squote(name) +
-                     ", not for " + squote(quiz.name)};
+        return Error{path + ": quiz: this answers file is for quiz " + squote(name) + ", not for " +
+                     squote(quiz.name)};
       }
     }
     if (!doc["submissions"].is_array()) return Error{path + ": submissions: expected an array"};
@@ -294,8 +298,7 @@ Result<std::vector<Submission>> read_csv(const std::string& text, const std::str
     }
   }
   if (student_col < 0) {
-    return Error{path + ":" + std::to_string(header.line) +
-                 ": the header has no 'student' column"};
+    return Error{path + ":" + std::to_string(header.line) + ": the header has no 'student' column"};
   }
   if (rows.size() == 1) return Error{path + ": a header but no student rows"};
   std::vector<Submission> out;
@@ -318,8 +321,8 @@ Result<std::vector<Submission>> read_csv(const std::string& text, const std::str
     if (quiz_col >= 0) {
       const std::string name = trim(row.cells[static_cast<std::size_t>(quiz_col)]);
       if (!name.empty() && name != quiz.name) {
-        return Error{at + ": column 'quiz': this row is for quiz " + squote(name) +
-                     ", not for " + squote(quiz.name)};
+        return Error{at + ": column 'quiz': this row is for quiz " + squote(name) + ", not for " +
+                     squote(quiz.name)};
       }
     }
     for (std::size_t c = 0; c < columns.size(); ++c) {
@@ -340,8 +343,8 @@ Result<std::vector<Submission>> read_csv(const std::string& text, const std::str
 bool valid_student_id(const std::string& id) {
   if (id.empty() || id.size() > 128 || id == "." || id == "..") return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' ||
-           c == '-' || c == '@';
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-' ||
+           c == '@';
   });
 }
 
@@ -363,8 +366,8 @@ Answer answer_from_text(const Question& q, const std::string& text) {
   if (q.type == QuestionType::kMultipleChoice && !t.empty() && t.front() == '[') {
     try {
       const json arr = json::parse(t);
-      if (arr.is_array() && std::all_of(arr.begin(), arr.end(),
-                                        [](const json& x) { return x.is_string(); })) {
+      if (arr.is_array() &&
+          std::all_of(arr.begin(), arr.end(), [](const json& x) { return x.is_string(); })) {
         a.kind = Answer::Kind::kChoices;
         for (const auto& x : arr) a.choices.push_back(x.get<std::string>());
         return a;
@@ -407,8 +410,12 @@ std::string submission_to_json(const Quiz& quiz, const Submission& s) {
     if (it == s.answers.end()) continue;
     const Answer& a = it->second;
     switch (a.kind) {
-      case Answer::Kind::kText: answers[q.id] = a.text; break;
-      case Answer::Kind::kChoices: answers[q.id] = a.choices; break;
+      case Answer::Kind::kText:
+        answers[q.id] = a.text;
+        break;
+      case Answer::Kind::kChoices:
+        answers[q.id] = a.choices;
+        break;
       case Answer::Kind::kTracing:
         answers[q.id] = a.does_compile ? json{{"doesCompile", true}, {"stdout", a.stdout_text}}
                                        : json{{"doesCompile", false}};

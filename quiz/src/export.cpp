@@ -1,8 +1,9 @@
 // The mdBook export: C++ Tracing questions become ShortAnswer questions.
 #include "wslab/quiz/export.hpp"
 
-#include <sstream>
 #include <toml++/toml.h>
+
+#include <sstream>
 
 namespace wslab::quiz {
 namespace {

@@ -103,7 +103,9 @@ Result<GeneratedAnswer> solve_accept(const Params& p) {
   return GeneratedAnswer{compute_accept(key), {}};
 }
 
-Params make_accept(Rng& rng) { return {{"key", random_key(rng)}}; }
+Params make_accept(Rng& rng) {
+  return {{"key", random_key(rng)}};
+}
 
 // ---- frames ---------------------------------------------------------------
 
@@ -177,9 +179,15 @@ Result<GeneratedAnswer> solve_frame_length(const Params& p) {
 Params make_frame_length(Rng& rng) {
   std::uint64_t n = 0;
   switch (rng.below(3)) {
-    case 0: n = 1 + rng.below(125); break;              // 7-bit form
-    case 1: n = 126 + rng.below(65536 - 126); break;    // 16-bit form
-    default: n = 65536 + rng.below(1ull << 32); break;  // 64-bit form
+    case 0:
+      n = 1 + rng.below(125);
+      break;  // 7-bit form
+    case 1:
+      n = 126 + rng.below(65536 - 126);
+      break;  // 16-bit form
+    default:
+      n = 65536 + rng.below(1ull << 32);
+      break;  // 64-bit form
   }
   FrameBuilder b;
   b.opcode(rng.below(2) == 0 ? Opcode::kText : Opcode::kBinary).declared_length(n);
@@ -189,13 +197,20 @@ Params make_frame_length(Rng& rng) {
 
 std::string_view opcode_word(std::uint8_t op) {
   switch (op) {
-    case 0x0: return "continuation";
-    case 0x1: return "text";
-    case 0x2: return "binary";
-    case 0x8: return "close";
-    case 0x9: return "ping";
-    case 0xA: return "pong";
-    default: return "reserved";
+    case 0x0:
+      return "continuation";
+    case 0x1:
+      return "text";
+    case 0x2:
+      return "binary";
+    case 0x8:
+      return "close";
+    case 0x9:
+      return "ping";
+    case 0xA:
+      return "pong";
+    default:
+      return "reserved";
   }
 }
 
@@ -240,8 +255,8 @@ Result<GeneratedAnswer> solve_close_reply(const Params& p) {
 
 Params make_close_reply(Rng& rng) {
   static constexpr std::array<std::uint16_t, 7> kGood = {1000, 1001, 1003, 1008, 1011, 3000, 4000};
-  static constexpr std::array<std::uint16_t, 9> kBad = {0, 999, 1004, 1005, 1006, 1015, 1016, 2999,
-                                                        5000};
+  static constexpr std::array<std::uint16_t, 9> kBad = {0,    999,  1004, 1005, 1006,
+                                                        1015, 1016, 2999, 5000};
   static constexpr std::array<std::string_view, 4> kReasons = {"", "bye", "done", "idle"};
   std::string body;
   switch (rng.below(4)) {
@@ -275,14 +290,22 @@ Params make_close_reply(Rng& rng) {
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 101: return "Switching Protocols";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 426: return "Upgrade Required";
-    case 431: return "Request Header Fields Too Large";
-    default: return "";
+    case 101:
+      return "Switching Protocols";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 426:
+      return "Upgrade Required";
+    case 431:
+      return "Request Header Fields Too Large";
+    default:
+      return "";
   }
 }
 
@@ -330,20 +353,35 @@ Params make_handshake_status(Rng& rng) {
   std::string ws_version = "Sec-WebSocket-Version: 13\n";
   std::string host_line = "Host: " + host + "\n";
   switch (rng.below(9)) {
-    case 0: break;  // nothing wrong
-    case 1: ws_version = "Sec-WebSocket-Version: 8\n"; break;
-    case 2: method = "POST"; break;
-    case 3: upgrade.clear(); break;
-    case 4: connection = "Connection: keep-alive\n"; break;
+    case 0:
+      break;  // nothing wrong
+    case 1:
+      ws_version = "Sec-WebSocket-Version: 8\n";
+      break;
+    case 2:
+      method = "POST";
+      break;
+    case 3:
+      upgrade.clear();
+      break;
+    case 4:
+      connection = "Connection: keep-alive\n";
+      break;
     case 5: {
       std::string raw(12, '\0');
       for (auto& c : raw) c = static_cast<char>(rng.byte());
       key = "Sec-WebSocket-Key: " + base64_encode(raw) + "\n";
       break;
     }
-    case 6: host_line.clear(); break;
-    case 7: key.clear(); break;
-    default: ws_version.clear(); break;
+    case 6:
+      host_line.clear();
+      break;
+    case 7:
+      key.clear();
+      break;
+    default:
+      ws_version.clear();
+      break;
   }
   std::string request = method + " " + path + " " + version + "\n" + host_line + upgrade +
                         connection + key + ws_version;
@@ -352,23 +390,43 @@ Params make_handshake_status(Rng& rng) {
 }
 
 const std::array<Generator, 6> kGenerators = {{
-    {"accept-key", "Sec-WebSocket-Accept for a random Sec-WebSocket-Key (RFC 6455 §4.2.2)",
-     {"key"}, solve_accept, make_accept},
-    {"frame-text", "the text carried by a masked client frame, given as hex (§5.2, §5.3)",
-     {"hex"}, solve_frame_text, make_frame_text},
-    {"frame-length", "the payload length announced by a frame header, given as hex (§5.2)",
-     {"hex"}, solve_frame_length, make_frame_length},
-    {"frame-opcode", "the kind of frame (its opcode), given as hex (§5.2)", {"hex"},
-     solve_frame_opcode, make_frame_opcode},
-    {"close-reply", "the close code a server sends back for a Close body, given as hex (§5.5.1, §7.4)",
-     {"hex"}, solve_close_reply, make_close_reply},
-    {"handshake-status", "the status code a server answers to an upgrade request (§4.2.1, §4.4)",
-     {"request"}, solve_handshake_status, make_handshake_status},
+    {"accept-key",
+     "Sec-WebSocket-Accept for a random Sec-WebSocket-Key (RFC 6455 §4.2.2)",
+     {"key"},
+     solve_accept,
+     make_accept},
+    {"frame-text",
+     "the text carried by a masked client frame, given as hex (§5.2, §5.3)",
+     {"hex"},
+     solve_frame_text,
+     make_frame_text},
+    {"frame-length",
+     "the payload length announced by a frame header, given as hex (§5.2)",
+     {"hex"},
+     solve_frame_length,
+     make_frame_length},
+    {"frame-opcode",
+     "the kind of frame (its opcode), given as hex (§5.2)",
+     {"hex"},
+     solve_frame_opcode,
+     make_frame_opcode},
+    {"close-reply",
+     "the close code a server sends back for a Close body, given as hex (§5.5.1, §7.4)",
+     {"hex"},
+     solve_close_reply,
+     make_close_reply},
+    {"handshake-status",
+     "the status code a server answers to an upgrade request (§4.2.1, §4.4)",
+     {"request"},
+     solve_handshake_status,
+     make_handshake_status},
 }};
 
 }  // namespace
 
-std::span<const Generator> all_generators() { return kGenerators; }
+std::span<const Generator> all_generators() {
+  return kGenerators;
+}
 
 const Generator* find_generator(std::string_view name) {
   for (const auto& g : kGenerators) {

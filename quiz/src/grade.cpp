@@ -77,7 +77,8 @@ std::vector<std::string> resolve_choices(const Answer& a, const std::vector<std:
 
 std::string render_answer(const Answer& a) {
   switch (a.kind) {
-    case Answer::Kind::kText: return trim(a.text);
+    case Answer::Kind::kText:
+      return trim(a.text);
     case Answer::Kind::kChoices: {
       std::string out;
       for (const auto& c : a.choices) out += (out.empty() ? "" : " | ") + trim(c);

@@ -141,8 +141,10 @@ TracingRun compile_and_run(const std::string& program, const TracingOptions& opt
   if (!cache_file.empty() && !cc.timed_out) {
     std::error_code ec;
     fs::create_directories(cache_file.parent_path(), ec);
-    const json j = {{"compiled", r.compiled},       {"compiler_output", r.compiler_output},
-                    {"ran_ok", r.ran_ok},           {"run_problem", r.run_problem},
+    const json j = {{"compiled", r.compiled},
+                    {"compiler_output", r.compiler_output},
+                    {"ran_ok", r.ran_ok},
+                    {"run_problem", r.run_problem},
                     {"stdout", r.stdout_text}};
     const std::string tmp = cache_file.string() + ".tmp";
     {
@@ -155,9 +157,8 @@ TracingRun compile_and_run(const std::string& program, const TracingOptions& opt
 }
 
 bool LintReport::failed(bool strict) const {
-  return std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
-    return d.severity == Severity::kError || strict;
-  });
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [&](const Diagnostic& d) { return d.severity == Severity::kError || strict; });
 }
 
 namespace {
@@ -170,7 +171,8 @@ void lint_generated(const Quiz& quiz, const Question& q, LintReport& report) {
   const Generator* g = find_generator(spec.name);
   if (g == nullptr) {
     std::string names;
-    for (const auto& known : all_generators()) names += (names.empty() ? "" : ", ") + std::string(known.name);
+    for (const auto& known : all_generators())
+      names += (names.empty() ? "" : ", ") + std::string(known.name);
     err("wslab.generator", "unknown generator '" + spec.name + "' (known: " + names + ")");
     return;
   }
@@ -203,8 +205,8 @@ void lint_generated(const Quiz& quiz, const Question& q, LintReport& report) {
     return;
   }
   if (!short_answer_correct(q.answer, solved->answer, solved->alternatives)) {
-    err("answer.answer", "'" + q.answer + "' is wrong for the example; core computes '" +
-                             solved->answer + "'");
+    err("answer.answer",
+        "'" + q.answer + "' is wrong for the example; core computes '" + solved->answer + "'");
   }
   // A few students: generation works and really changes the prompt.
   for (const char* student : {"lint-student-1", "lint-student-2", "lint-student-3"}) {
@@ -230,8 +232,8 @@ void lint_tracing(const Quiz& quiz, const Question& q, const LintOptions& option
     return;
   }
   if (q.does_compile && !run.compiled) {
-    err("answer.doesCompile = true, but " + options.tracing.cxx + " rejects the program:" +
-        first_lines(run.compiler_output, 6));
+    err("answer.doesCompile = true, but " + options.tracing.cxx +
+        " rejects the program:" + first_lines(run.compiler_output, 6));
     return;
   }
   if (!q.does_compile) {
@@ -263,16 +265,18 @@ void lint_tracing(const Quiz& quiz, const Question& q, const LintOptions& option
 void lint_quiz(const Quiz& quiz, const LintOptions& options, LintReport& report) {
   if (options.min_questions > 0 &&
       static_cast<int>(quiz.questions.size()) < options.min_questions) {
-    report.diagnostics.push_back({Severity::kError, quiz.path, {1, 1}, "questions",
-                                  std::to_string(quiz.questions.size()) +
-                                      " questions; at least " +
+    report.diagnostics.push_back({Severity::kError,
+                                  quiz.path,
+                                  {1, 1},
+                                  "questions",
+                                  std::to_string(quiz.questions.size()) + " questions; at least " +
                                       std::to_string(options.min_questions) + " are required"});
   }
   for (const auto& q : quiz.questions) {
     if (trim(q.context).empty()) {
-      report.diagnostics.push_back({Severity::kWarning, quiz.path, q.pos, "context",
-                                    "question '" + q.id +
-                                        "' has no context (the explanation students read)"});
+      report.diagnostics.push_back(
+          {Severity::kWarning, quiz.path, q.pos, "context",
+           "question '" + q.id + "' has no context (the explanation students read)"});
     }
     if (q.type == QuestionType::kMultipleChoice && q.distractors.empty()) {
       report.diagnostics.push_back({Severity::kWarning, quiz.path, q.where("prompt.distractors"),
@@ -300,10 +304,10 @@ LintReport lint_files(const std::vector<std::string>& files, const LintOptions& 
       if (q.id.empty()) continue;
       auto [it, fresh] = ids.emplace(q.id, std::make_pair(file, q.where("id")));
       if (!fresh) {
-        report.diagnostics.push_back(
-            {Severity::kError, file, q.where("id"), "id",
-             "duplicate id '" + q.id + "' (first used at " + it->second.first + ":" +
-                 std::to_string(it->second.second.line) + ")"});
+        report.diagnostics.push_back({Severity::kError, file, q.where("id"), "id",
+                                      "duplicate id '" + q.id + "' (first used at " +
+                                          it->second.first + ":" +
+                                          std::to_string(it->second.second.line) + ")"});
       }
     }
     if (!has_errors(loaded.diagnostics)) lint_quiz(quiz, options, report);

@@ -3,13 +3,14 @@
 // because a misspelt `answerindex` silently changes how a question behaves.
 #include "wslab/quiz/load.hpp"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace wslab::quiz {
 namespace {
@@ -20,19 +21,25 @@ SourcePos pos_of(const toml::source_region& r) {
 
 std::string node_kind(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    default: return "a date/time";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    default:
+      return "a date/time";
   }
 }
 
 bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -93,8 +100,8 @@ void Loader::check_keys(const toml::table& t, std::initializer_list<std::string_
   }
 }
 
-const toml::node* Loader::get(const toml::table& t, std::string_view key,
-                              const std::string& prefix, SourcePos owner, bool required) {
+const toml::node* Loader::get(const toml::table& t, std::string_view key, const std::string& prefix,
+                              SourcePos owner, bool required) {
   const toml::node* n = t.get(key);
   if (n == nullptr && required) {
     error(owner, prefix + std::string(key), "required key is missing");
@@ -151,14 +158,12 @@ bool Loader::read_strings(const toml::node& n, const std::string& key,
 }
 
 const toml::table* Loader::read_table(const toml::table& t, std::string_view key,
-                                      const std::string& prefix, SourcePos owner,
-                                      bool required) {
+                                      const std::string& prefix, SourcePos owner, bool required) {
   const toml::node* n = get(t, key, prefix, owner, required);
   if (n == nullptr) return nullptr;
   if (const auto* tbl = n->as_table()) return tbl;
   error(pos_of(n->source()), prefix + std::string(key),
-        "expected a table (e.g. `" + std::string(key) + ".prompt = ...`), found " +
-            node_kind(*n));
+        "expected a table (e.g. `" + std::string(key) + ".prompt = ...`), found " + node_kind(*n));
   return nullptr;
 }
 
@@ -209,9 +214,9 @@ Quiz Loader::load(const toml::table& root) {
 
 void Loader::load_question(const toml::table& t, Question& q) {
   q.pos = pos_of(t.source());
-  check_keys(t, {"id", "type", "multipart", "prompt", "answer", "context", "promptExplanation",
-                 "wslab"},
-             "", &q);
+  check_keys(
+      t, {"id", "type", "multipart", "prompt", "answer", "context", "promptExplanation", "wslab"},
+      "", &q);
   // mdbook-quiz makes `id` optional and writes UUIDs into the file; grading
   // keys answers by id, so wslab requires it.
   if (read_string(t, "id", "", q.pos, true, q.id) && q.id.empty()) {

@@ -7,9 +7,12 @@ namespace wslab::quiz {
 
 std::string_view type_name(QuestionType t) {
   switch (t) {
-    case QuestionType::kShortAnswer: return "ShortAnswer";
-    case QuestionType::kMultipleChoice: return "MultipleChoice";
-    case QuestionType::kTracing: return "Tracing";
+    case QuestionType::kShortAnswer:
+      return "ShortAnswer";
+    case QuestionType::kMultipleChoice:
+      return "MultipleChoice";
+    case QuestionType::kTracing:
+      return "Tracing";
   }
   return "?";
 }

@@ -53,8 +53,12 @@ std::string test_output(const QuestionResult& qr) {
 json student_json(const StudentResult& s) {
   json qs = json::array();
   for (const auto& qr : s.questions) {
-    json q = {{"id", qr.id},         {"points", qr.points},     {"max_points", qr.max_points},
-              {"answered", qr.answered}, {"correct", qr.correct}, {"answer", qr.given}};
+    json q = {{"id", qr.id},
+              {"points", qr.points},
+              {"max_points", qr.max_points},
+              {"answered", qr.answered},
+              {"correct", qr.correct},
+              {"answer", qr.given}};
     if (!qr.note.empty()) q["note"] = qr.note;
     qs.push_back(std::move(q));
   }
@@ -110,8 +114,12 @@ ReportFiles render_reports(const Quiz& quiz, const ClassResult& r,
   ReportFiles files;
   for (ReportFormat f : formats) {
     switch (f) {
-      case ReportFormat::kCsv: files.emplace_back("grades.csv", class_csv(quiz, r)); break;
-      case ReportFormat::kJson: files.emplace_back("grades.json", class_json(quiz, r)); break;
+      case ReportFormat::kCsv:
+        files.emplace_back("grades.csv", class_csv(quiz, r));
+        break;
+      case ReportFormat::kJson:
+        files.emplace_back("grades.json", class_json(quiz, r));
+        break;
       case ReportFormat::kGradescope:
         if (r.students.size() == 1) {
           files.emplace_back("results.json", gradescope_json(quiz, r.students.front()));

@@ -179,7 +179,8 @@ std::vector<WslabCommand> wslab_commands(const CodeBlock& block) {
       if (i < words.size() && (words[i] == "timeout" || words[i] == "exec")) {
         ++i;
         while (i < words.size() && !words[i].empty() &&
-               (words[i].front() == '-' || std::isdigit(static_cast<unsigned char>(words[i].front())) != 0)) {
+               (words[i].front() == '-' ||
+                std::isdigit(static_cast<unsigned char>(words[i].front())) != 0)) {
           ++i;
         }
       }

@@ -24,7 +24,7 @@ std::string trim(std::string_view s) {
 
 class Console {
  public:
-  Console(std::istream& in, std::ostream& out) : in_(in), out_(out) {}
+  Console(std::istream& in, std::ostream& out, bool echo) : in_(in), out_(out), echo_(echo) {}
   // nullopt at end of input.
   std::optional<std::string> ask(const std::string& prompt) {
     out_ << prompt << std::flush;
@@ -34,6 +34,7 @@ class Console {
       return std::nullopt;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (echo_) out_ << line << "\n";
     return line;
   }
   std::ostream& out() { return out_; }
@@ -41,6 +42,7 @@ class Console {
  private:
   std::istream& in_;
   std::ostream& out_;
+  bool echo_;
 };
 
 void print_indented(std::ostream& out, const std::string& text, const std::string& indent) {
@@ -147,7 +149,7 @@ std::optional<Answer> ask_tracing(Console& con, const Question& q) {
 
 TakeOutcome take_quiz(const Quiz& quiz, const TakeOptions& options, std::istream& in,
                       std::ostream& out) {
-  Console con(in, out);
+  Console con(in, out, options.echo_input);
   TakeOutcome outcome;
   outcome.max_score = quiz.max_score();
   outcome.answers.student = options.student;
@@ -208,6 +210,9 @@ TakeOutcome take_quiz(const Quiz& quiz, const TakeOptions& options, std::istream
     if (!r.note.empty()) out << "(" << r.note << ")\n";
     if (!trim(q.context).empty()) {
       out << "\n";
+      if (q.generator && !options.student.empty()) {
+        out << "  (Explained on the example of the lesson; your numbers differ.)\n";
+      }
       print_indented(out, trim(q.context), "  ");
     }
   }

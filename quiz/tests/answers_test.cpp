@@ -1,9 +1,10 @@
 // Answer files: JSON and CSV, one student or a class; each bad input is one
 // clear error that names the file and the place.
+#include "wslab/quiz/answers.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
-#include "wslab/quiz/answers.hpp"
 
 namespace wslab::quiz {
 namespace {
@@ -95,8 +96,7 @@ TEST(QuizAnswers, UnknownQuestionIdIsAnError) {
             std::string::npos)
       << e;
   e = error_of("student,q-status,q-nope\nann,101,1\n", "c.csv");
-  EXPECT_NE(e.find("c.csv:1: column 3 'q-nope': not a question of quiz 'small'"),
-            std::string::npos)
+  EXPECT_NE(e.find("c.csv:1: column 3 'q-nope': not a question of quiz 'small'"), std::string::npos)
       << e;
 }
 
@@ -143,8 +143,7 @@ TEST(QuizAnswers, CsvRowWithTheWrongNumberOfCells) {
 }
 
 TEST(QuizAnswers, ListGivenForAShortAnswerIsAnError) {
-  const std::string e =
-      error_of(R"({"student": "a", "answers": {"q-status": ["101"]}})", "a.json");
+  const std::string e = error_of(R"({"student": "a", "answers": {"q-status": ["101"]}})", "a.json");
   EXPECT_NE(e.find("answers.q-status: a list of choices, but 'q-status' is a ShortAnswer"),
             std::string::npos)
       << e;

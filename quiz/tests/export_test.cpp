@@ -1,9 +1,10 @@
 // The mdBook export: mdbook-quiz compiles Tracing programs with rustc, so C++
 // Tracing questions become ShortAnswer questions; nothing else changes.
+#include "wslab/quiz/export.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
-#include "wslab/quiz/export.hpp"
 #include "wslab/quiz/grade.hpp"
 
 namespace wslab::quiz {

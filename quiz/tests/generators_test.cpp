@@ -1,9 +1,10 @@
 // Generated questions: answers come from core, seeds from (question, student).
+#include "wslab/quiz/generators.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "wslab/quiz/generators.hpp"
 #include "wslab/quiz/instance.hpp"
 
 namespace wslab::quiz {

@@ -1,12 +1,13 @@
 // Grading: mdbook-quiz's comparison rules (js/packages/quiz/src/questions/*.tsx),
 // per-student generated questions, and the hand-graded class of fixtures/.
+#include "wslab/quiz/grade.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "test_util.hpp"
-#include "wslab/quiz/grade.hpp"
 #include "wslab/quiz/report.hpp"
 
 namespace wslab::quiz {
@@ -118,7 +119,8 @@ TEST(QuizGrade, HandGradedClass) {
 
 TEST(QuizGrade, SameStudentInTwoFilesIsAnError) {
   LoadResult loaded = load_quiz_file(fixture("class-quiz.toml"));
-  auto cls = grade_files(*loaded.quiz, {fixture("alice.json"), fixture("bad/duplicate-alice.json")});
+  auto cls =
+      grade_files(*loaded.quiz, {fixture("alice.json"), fixture("bad/duplicate-alice.json")});
   ASSERT_FALSE(cls.is_ok());
   EXPECT_NE(cls.error().find("duplicate-alice.json: student 'alice' already has answers in"),
             std::string::npos)

@@ -1,12 +1,13 @@
 // Lint: what mdbook-quiz-validate checks, with C++ tracing programs compiled
 // and run, and wslab's generated questions checked against core.
+#include "wslab/quiz/lint.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "test_util.hpp"
-#include "wslab/quiz/lint.hpp"
 
 namespace wslab::quiz {
 namespace {
@@ -31,14 +32,16 @@ std::string write_temp(const std::string& name, const std::string& text) {
 
 // mdbook-quiz-validate: "Duplicate ID" across the whole book.
 TEST(QuizLint, DuplicateIdsAcrossFilesAreErrors) {
-  const std::string q = "[[questions]]\nid = \"same\"\ntype = \"ShortAnswer\"\n"
-                        "prompt.prompt = \"?\"\nanswer.answer = \"x\"\ncontext = \"c\"\n";
+  const std::string q =
+      "[[questions]]\nid = \"same\"\ntype = \"ShortAnswer\"\n"
+      "prompt.prompt = \"?\"\nanswer.answer = \"x\"\ncontext = \"c\"\n";
   const std::string a = write_temp("a.toml", q);
   const std::string b = write_temp("b.toml", q);
   const LintReport r = lint_files({a, b}, {});
   ASSERT_TRUE(r.failed(false));
-  EXPECT_NE(format(r.diagnostics.back()).find("wslab-lint-b.toml:2:1: error: id: duplicate id "
-                                              "'same' (first used at "),
+  EXPECT_NE(format(r.diagnostics.back())
+                .find("wslab-lint-b.toml:2:1: error: id: duplicate id "
+                      "'same' (first used at "),
             std::string::npos)
       << format(r.diagnostics.back());
   fs::remove(a);
@@ -68,8 +71,7 @@ context = "c"
 )");
   EXPECT_NE(e.find("answer.stdout: the program prints something else"), std::string::npos) << e;
   EXPECT_NE(e.find("actual:   10"), std::string::npos) << e;
-  EXPECT_NE(e.find("answer.doesCompile = false, but the program compiles"), std::string::npos)
-      << e;
+  EXPECT_NE(e.find("answer.doesCompile = false, but the program compiles"), std::string::npos) << e;
 }
 
 TEST(QuizLint, GeneratedAnswerMustBeWhatCoreComputes) {

@@ -1,9 +1,10 @@
 // Loading quiz TOML: the mdbook-quiz v0.4 schema (crates/mdbook-quiz-schema)
 // and its build-time validation (crates/mdbook-quiz-validate), with positions.
+#include "wslab/quiz/load.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
-#include "wslab/quiz/load.hpp"
 
 namespace wslab::quiz {
 namespace {
@@ -48,8 +49,8 @@ answer.stdout = ""
 }
 
 TEST(QuizLoad, SyntaxErrorNamesFileLineAndColumn) {
-  const std::string e = errors_of("[[questions]]\nid = \"x\"\ntype = \"ShortAnswer\nfoo = 1\n",
-                                  "quizzes/x.toml");
+  const std::string e =
+      errors_of("[[questions]]\nid = \"x\"\ntype = \"ShortAnswer\nfoo = 1\n", "quizzes/x.toml");
   EXPECT_NE(e.find("quizzes/x.toml:3:"), std::string::npos) << e;
   EXPECT_NE(e.find("TOML syntax"), std::string::npos) << e;
 }
@@ -184,8 +185,7 @@ prompt.program = "int main() { x }"
 answer.doesCompile = false
 answer.stdout = "1"
 )");
-  EXPECT_NE(e.find("answer.stdout: not allowed when answer.doesCompile = false"),
-            std::string::npos)
+  EXPECT_NE(e.find("answer.stdout: not allowed when answer.doesCompile = false"), std::string::npos)
       << e;
 }
 

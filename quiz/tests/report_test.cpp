@@ -1,5 +1,7 @@
 // Reports: class CSV, Gradescope results.json (notes/formats.md §2), JSON;
 // no answer key in any of them; files appear complete or not at all.
+#include "wslab/quiz/report.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -8,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "test_util.hpp"
-#include "wslab/quiz/report.hpp"
 
 namespace wslab::quiz {
 namespace {

@@ -1,7 +1,7 @@
 // The lessons' code blocks (CommonMark fences) and the `wslab` commands in them.
-#include <gtest/gtest.h>
-
 #include "wslab/quiz/snippets.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wslab::quiz {
 namespace {

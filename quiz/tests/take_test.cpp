@@ -1,12 +1,13 @@
 // `wslab quiz take` driven by piped input: questions, choices, free text,
 // feedback with context, a score; the key itself is never printed.
+#include "wslab/quiz/take.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "test_util.hpp"
 #include "wslab/quiz/instance.hpp"
-#include "wslab/quiz/take.hpp"
 
 namespace wslab::quiz {
 namespace {
@@ -68,8 +69,7 @@ TEST(QuizTake, PipedAnswersAreGradedWithFeedback) {
   auto copy = instantiate(quiz.questions[3], "ann");
   EXPECT_EQ(text.find(copy->answer), std::string::npos);
   EXPECT_EQ(text.find("dGhlIHNhbXBsZSBub25jZQ=="), std::string::npos);
-  EXPECT_EQ(r.answers.answers.at("t-control").choices,
-            (std::vector<std::string>{"Close", "Ping"}));
+  EXPECT_EQ(r.answers.answers.at("t-control").choices, (std::vector<std::string>{"Close", "Ping"}));
 }
 
 TEST(QuizTake, EndOfInputStopsWithThePartialScore) {

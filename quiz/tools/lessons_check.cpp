@@ -9,11 +9,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
-#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -122,8 +122,7 @@ void check_cpp(const Options& opt, const std::vector<CodeBlock>& blocks, std::si
     fail(b.file, b.line, title + " does not run cleanly (" + run.run_problem + ")");
     return;
   }
-  if (i + 1 >= blocks.size() || blocks[i + 1].lang != "text" ||
-      !blocks[i + 1].has_flag("output")) {
+  if (i + 1 >= blocks.size() || blocks[i + 1].lang != "text" || !blocks[i + 1].has_flag("output")) {
     fail(b.file, b.line, title + " is runnable, so the next block must be its ```text output");
     return;
   }
@@ -147,8 +146,8 @@ void check_cpp(const Options& opt, const std::vector<CodeBlock>& blocks, std::si
     }
     fail(blocks[i + 1].file, blocks[i + 1].line,
          title + " prints something else; first difference on output line " + std::to_string(n) +
-             ":\n  expected: " + el + "\n  actual:   " + al + "\n  whole actual output:" +
-             indent(actual));
+             ":\n  expected: " + el + "\n  actual:   " + al +
+             "\n  whole actual output:" + indent(actual));
     return;
   }
   std::printf("ok   %s:%d %s (ran, output matches)\n", b.file.c_str(), b.line, title.c_str());
@@ -229,16 +228,15 @@ void check_command(HelpCache& helps, const WslabCommand& c) {
   for (const auto& w : c.words) {
     const Help& here = *levels.back();
     if (here.placeholder) {
-      std::printf("skip %s:%d `wslab %s` is a placeholder in this build\n", c.file.c_str(),
-                  c.line, path.empty() ? "" : path.front().c_str());
+      std::printf("skip %s:%d `wslab %s` is a placeholder in this build\n", c.file.c_str(), c.line,
+                  path.empty() ? "" : path.front().c_str());
       ++g_skips;
       return;
     }
     if (w.size() > 1 && w[0] == '-') {
       const std::string name = w.substr(0, w.find('='));
-      const bool known = std::any_of(levels.begin(), levels.end(), [&](const Help* h) {
-        return h->options.count(name) > 0;
-      });
+      const bool known = std::any_of(levels.begin(), levels.end(),
+                                     [&](const Help* h) { return h->options.count(name) > 0; });
       if (!known) {
         std::string cmd = "wslab";
         for (const auto& p : path) cmd += " " + p;
@@ -315,7 +313,7 @@ std::set<std::string> heading_slugs(const std::string& markdown) {
 // {{#quiz ...}} include must name an existing quiz file.
 int check_links(const Options& opt) {
   std::map<std::string, std::set<std::string>> slugs;  // "lessons/02-handshake.md" -> ids
-  std::map<std::string, std::string> links_in;          // file -> its text
+  std::map<std::string, std::string> links_in;         // file -> its text
   for (const auto& file : opt.files) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream ss;
@@ -374,7 +372,8 @@ int check_links(const Options& opt) {
   }
   std::set<std::string> links;
   for (const auto& c : doc.value("cases", nlohmann::json::array())) {
-    if (c.contains("lesson") && c["lesson"].is_string()) links.insert(c["lesson"].get<std::string>());
+    if (c.contains("lesson") && c["lesson"].is_string())
+      links.insert(c["lesson"].get<std::string>());
   }
   for (const auto& link : links) {
     const auto hash = link.find('#');

@@ -14,6 +14,12 @@
 //  - the server closes TCP first; a client waits for it, then gives up after
 //    close_timeout (§7.1.1);
 //  - fail the connection with 1002 / 1007 / 1009 as the error demands (§7.1.7).
+//
+// Events come in the order their causes arrived. Every session ends with
+// exactly one event::Closed (after HandshakeFailed or ProtocolError when those
+// happen). When should_close_transport() turns true, the I/O layer first
+// writes what pending_output() still holds (the HTTP error, the Close frame),
+// then closes TCP. A Session can be moved, not copied.
 #pragma once
 
 #include <cstdint>

@@ -27,8 +27,8 @@ struct Answer {
 
 struct Submission {
   std::string student;
-  std::string file;    // the answer file it came from
-  std::string where;   // file plus line or JSON path of this submission
+  std::string file;                       // the answer file it came from
+  std::string where;                      // file plus line or JSON path of this submission
   std::map<std::string, Answer> answers;  // by question id; absent = not answered
 };
 

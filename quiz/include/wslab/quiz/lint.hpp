@@ -42,8 +42,8 @@ TracingRun compile_and_run(const std::string& program, const TracingOptions& opt
 struct LintOptions {
   TracingOptions tracing;
   bool run_tracing = true;
-  bool strict = false;     // warnings count as errors
-  int min_questions = 0;   // per file
+  bool strict = false;    // warnings count as errors
+  int min_questions = 0;  // per file
 };
 
 struct LintReport {

@@ -33,7 +33,7 @@ struct GeneratorSpec {
 struct Question {
   std::string id;
   QuestionType type = QuestionType::kShortAnswer;
-  std::string prompt;    // prompt.prompt (markdown)
+  std::string prompt;     // prompt.prompt (markdown)
   std::string multipart;  // key into Quiz::multipart, or empty
   std::string context;    // explanation shown after answering
   bool prompt_explanation = false;
@@ -41,7 +41,7 @@ struct Question {
 
   // ShortAnswer
   std::string response = "short";  // prompt.response: short | long | code
-  std::string answer;               // answer.answer
+  std::string answer;              // answer.answer
   std::vector<std::string> alternatives;
 
   // MultipleChoice

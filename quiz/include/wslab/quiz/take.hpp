@@ -16,7 +16,8 @@
 namespace wslab::quiz {
 
 struct TakeOptions {
-  std::string student;  // seeds generated questions; empty: the printed examples
+  std::string student;      // seeds generated questions; empty: the printed examples
+  bool echo_input = false;  // print each line read (input is piped, not typed)
 };
 
 struct TakeOutcome {
