@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "wslab/net/echo_app.hpp"
 #include "wslab/net/event_loop.hpp"
+#include "wslab/net/follow_app.hpp"
 #include "wslab/net/server.hpp"
 #include "wslab/rooms/rooms_app.hpp"
 #include "wslab/result.hpp"
@@ -50,6 +51,8 @@ struct AppFlags {
   bool rooms = false;
   std::vector<std::string> tokens;
   std::string token_file;
+  std::string follow;
+  std::size_t follow_backlog = 50;
 };
 
 void add_app_flags(CLI::App* cmd, AppFlags& flags) {
@@ -63,6 +66,16 @@ void add_app_flags(CLI::App* cmd, AppFlags& flags) {
                   "With --rooms: a file of accepted tokens, one per line (# comments)")
       ->needs(rooms)
       ->check(CLI::ExistingFile);
+  auto* follow = cmd->add_option("--follow", flags.follow,
+                                 "Push every line appended to FILE to every client "
+                                 "(wslab.follow.v1, page web/follow.html); rotation and "
+                                 "truncation restart from the new file's start")
+                     ->excludes(rooms);
+  cmd->add_option("--follow-backlog", flags.follow_backlog,
+                  "With --follow: how many of the last lines a new client gets first")
+      ->needs(follow)
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
 }
 
 struct AppChoice {
@@ -70,12 +83,22 @@ struct AppChoice {
   std::string name;  // for the startup log line
 };
 
-Result<AppChoice> make_app(const AppFlags& flags, net::ServerOptions& options) {
+Result<AppChoice> make_app(const AppFlags& flags, net::ServerOptions& options,
+                           net::EventLoop& loop) {
   if (flags.rooms) {
     auto app = rooms::make_rooms_app(flags.tokens, flags.token_file);
     if (!app) return Error{app.error()};
     rooms::configure_rooms_server(options);
     return AppChoice{std::move(*app), "wslab.rooms.v1 chat rooms"};
+  }
+  if (!flags.follow.empty()) {
+    net::FollowOptions follow;
+    follow.path = flags.follow;
+    follow.backlog = flags.follow_backlog;
+    auto app = net::FollowApp::create(loop, std::move(follow));
+    if (!app) return Error{app.error()};
+    net::configure_follow_server(options);
+    return AppChoice{std::move(*app), "wslab.follow.v1 lines of " + flags.follow};
   }
   return AppChoice{std::make_unique<net::EchoApp>(), "echo"};
 }
@@ -102,13 +125,13 @@ int run_serve(const ServeFlags& flags, const AppFlags& app_flags) {
   // A closed stdout/stderr pipe must not kill us; writes then just fail.
   std::signal(SIGPIPE, SIG_IGN);
   net::ServerOptions options = to_options(flags);
-  auto made = make_app(app_flags, options);
+  net::EventLoop loop;  // before the app: --follow watches its file on this loop
+  auto made = make_app(app_flags, options, loop);
   if (!made) {
     std::fprintf(stderr, "wslab serve: %s\n", made.error().c_str());
     return 2;
   }
   AppChoice choice = std::move(*made);
-  net::EventLoop loop;
   net::Server server(loop, *choice.app, std::move(options));
   // Before anything could start a thread: SIGINT/SIGTERM become a graceful
   // shutdown (Close 1001 to every client) through a signalfd.

@@ -262,7 +262,8 @@ TEST_F(Lab1ServerChecks, ChecksRunInOrder) {
   HttpRequest v8_without_key;  // version 8 and no key at all
   v8_without_key.method = "GET";
   v8_without_key.target = "/chat";
-  for (const auto& h : with_header("Sec-WebSocket-Version", "8").headers.all()) {
+  const HttpRequest v8 = with_header("Sec-WebSocket-Version", "8");
+  for (const auto& h : v8.headers.all()) {
     if (!iequals(h.name, "Sec-WebSocket-Key")) v8_without_key.headers.add(h.name, h.value);
   }
   EXPECT_EQ(decide(v8_without_key).status, 426)
@@ -413,14 +414,16 @@ TEST_F(Lab1Client, EachOfTheSixClientChecksFails) {
   cases.push_back({"no Connection header", [] {
                      HttpResponse o;
                      o.status = 101;
-                     for (const auto& h : good_101().headers.all())
+                     const HttpResponse g = good_101();
+                     for (const auto& h : g.headers.all())
                        if (!iequals(h.name, "Connection")) o.headers.add(h.name, h.value);
                      return o;
                    }()});
   cases.push_back({"a wrong Sec-WebSocket-Accept", [] {
                      HttpResponse o;
                      o.status = 101;
-                     for (const auto& h : good_101().headers.all())
+                     const HttpResponse g = good_101();
+                     for (const auto& h : g.headers.all())
                        o.headers.add(h.name, iequals(h.name, "Sec-WebSocket-Accept")
                                                  ? "AAAAAAAAAAAAAAAAAAAAAAAAAAA="
                                                  : h.value);

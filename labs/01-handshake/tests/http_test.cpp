@@ -142,7 +142,7 @@ TEST_F(Lab1Parse, BytesAfterTheHeadAreNotConsumed) {
 
 // Garbage is refused as soon as its first line ends, without waiting for a blank line.
 TEST_F(Lab1Parse, BadRequestLineFailsAtItsEnd) {
-  for (const std::string raw : {std::string("HELLO WEBSOCKET\r\n"), std::string("GET /\r\n"),
+  for (const std::string& raw : {std::string("HELLO WEBSOCKET\r\n"), std::string("GET /\r\n"),
                                 std::string("GET / HTTP/1.1 extra\r\n"),
                                 std::string("GET / HTTP/11\r\n"), std::string("G@T / HTTP/1.1\r\n")}) {
     HttpRequest req;

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "printers.hpp"
+
 namespace wslab::labtest {
 
 class Fixture : public ::testing::Test {

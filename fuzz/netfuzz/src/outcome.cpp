@@ -1,0 +1,328 @@
+// Normalising outcomes and comparing them. The rules, each tied to a note:
+//  R1 rejected:        Close 1002, Close 1007 and a TCP drop (FIN or RST) without
+//                      a Close are one class: libwebsockets ends some protocol
+//                      errors with a drop (notes §3, "SHOULD send a close frame").
+//  R2 disputed-code:   our Close carried 1012-1014 or >= 5000: lws calls
+//                      1012-1014 invalid and echoes 5000+; "close <that code>" and
+//                      "rejected" are then equal (notes §3, close codes).
+//  R3 lost-echo:       echoes (and pongs) of messages that arrived in the same
+//                      read as the frame that ended the connection may be missing,
+//                      or (lws) sent after the Close: RFC 6455 §5.5.1 allows both
+//                      orders (allowlist rsv.*.after-valid-message, close.normal.after-message).
+//  R4 incomplete-huge: the stream stops inside a frame: "too-big" (a server that
+//                      refuses the announced length at once) and "silence" (one
+//                      that waits for the bytes) are equal (allowlist limits.frame.length-2-pow-60).
+//  R5 pongs:           only "at least one Pong" is compared: several Pings in one
+//                      read may get one Pong (§5.5.3; lws answers the first).
+//  R6 unmasked:        lws accepts unmasked client frames (allowlist framing.mask.*):
+//                      the target is compared with core's oracle instead.
+//  R7 reference-only:  the reference's own RFC breaks (data after its Close, a
+//                      1-byte Close echoed) are not differences; the target's are
+//                      reported as violations.
+#include "wslab/netfuzz/outcome.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstdio>
+#include <map>
+
+#include "wslab/close.hpp"
+#include "wslab/session.hpp"
+
+namespace wslab::netfuzz {
+namespace {
+
+using harness::Observation;
+
+std::string item_for(bool text, std::string_view data) {
+  // FNV-1a: enough to tell payloads apart in a report.
+  std::uint32_t h = 2166136261u;
+  for (char c : data) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", h);
+  return std::string(text ? "text " : "binary ") + std::to_string(data.size()) + " B #" + buf;
+}
+
+std::string close_class(std::optional<std::uint16_t> code) {
+  if (!code) return "close (empty)";
+  if (*code == 1002 || *code == 1007) return "rejected";
+  if (*code == 1009) return "too-big";
+  return "close " + std::to_string(*code);
+}
+
+// Does the stream stop inside a frame? Walks headers only (no validity checks).
+bool stops_inside_frame(std::string_view s) {
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    if (s.size() - pos < 2) return true;
+    const auto b1 = static_cast<unsigned char>(s[pos + 1]);
+    const std::size_t len7 = b1 & 0x7F;
+    std::size_t header = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) ? 4 : 0);
+    if (s.size() - pos < header) return true;
+    std::uint64_t len = len7;
+    if (len7 == 126) {
+      len = (static_cast<std::uint64_t>(static_cast<unsigned char>(s[pos + 2])) << 8) |
+            static_cast<unsigned char>(s[pos + 3]);
+    } else if (len7 == 127) {
+      len = 0;
+      for (std::size_t i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(s[pos + 2 + i]);
+    }
+    if (len > s.size() - pos - header) return true;
+    pos += header + static_cast<std::size_t>(len);
+  }
+  return false;
+}
+
+bool disputed_code(std::uint16_t c) { return (c >= 1012 && c <= 1014) || c >= 5000; }
+
+}  // namespace
+
+Oracle compute_oracle(const Conversation& c) {
+  Oracle o;
+  const std::string stream = c.stream();
+  o.incomplete_frame = stops_inside_frame(stream);
+
+  SessionConfig config;
+  config.role = Role::kServer;
+  config.max_frame_bytes = 16ull << 20;  // what `wslab serve` and the reference use
+  config.max_message_bytes = 16ull << 20;
+  Session s(config);
+  Millis now{0};
+  s.start(now);
+  s.on_bytes(std::string_view(
+                 "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+             now);
+  while (s.poll_event()) {
+  }
+  // Group the writes into bursts: writes closer than kBurstGap may share a read.
+  std::vector<std::string> bursts(1);
+  for (const Piece& p : c.pieces()) {
+    bursts.back() += p.bytes;
+    if (p.pause >= kBurstGap) bursts.emplace_back();
+  }
+  bool ended = false;
+  for (std::size_t b = 0; b < bursts.size() && !ended; ++b) {
+    now += Millis{1};
+    s.on_bytes(bursts[b], now);
+    while (auto ev = s.poll_event()) {
+      // A message is an echo due even when core can no longer answer it because
+      // the same read also ended the connection: R3 makes those optional.
+      if (auto* t = std::get_if<event::Text>(&*ev)) {
+        (void)s.send_text(t->data);
+        o.echoes.push_back({item_for(true, t->data), b});
+      } else if (auto* bin = std::get_if<event::Binary>(&*ev)) {
+        (void)s.send_binary(bin->data);
+        o.echoes.push_back({item_for(false, bin->data), b});
+      } else if (auto* p = std::get_if<event::Ping>(&*ev)) {
+        o.ping_payloads.push_back(p->payload);
+        if (!o.ping_burst) o.ping_burst = b;
+      } else if (auto* e = std::get_if<event::ProtocolError>(&*ev)) {
+        if (!ended) {
+          o.terminal = close_class(e->close_code);
+          if (e->what == describe(FrameError::kUnmaskedFromClient)) {
+            o.reference_unreliable =
+                "R6 unmasked: libwebsockets accepts unmasked client frames (RFC 6455 §5.1; "
+                "allowlist framing.mask.unmasked-*), so the target is compared with core's oracle";
+          }
+        }
+        ended = true;
+        o.end_burst = b;
+      } else if (auto* cr = std::get_if<event::CloseReceived>(&*ev)) {
+        if (!ended) o.terminal = close_class(cr->code);
+        ended = true;
+        o.end_burst = b;
+      }
+    }
+  }
+  return o;
+}
+
+Normalized normalize(const Outcome& out, const Oracle& oracle) {
+  Normalized n;
+  if (!out.connected) {
+    n.terminal = "no-handshake";
+    n.detail = out.handshake_error;
+    return n;
+  }
+  bool closed = false;  // the server's Close came
+  for (const Observation& obs : out.observations) {
+    switch (obs.kind) {
+      case Observation::Kind::kText:
+      case Observation::Kind::kBinary:
+        if (closed) {
+          n.violations.push_back("a data message after its Close frame (RFC 6455 §5.5.1)");
+        } else {
+          n.items.push_back(item_for(obs.kind == Observation::Kind::kText, obs.payload));
+        }
+        break;
+      case Observation::Kind::kPong:
+        if (closed) {
+          n.violations.push_back("a Pong after its Close frame (RFC 6455 §5.5.1)");
+          break;
+        }
+        n.pong = true;
+        if (std::find(oracle.ping_payloads.begin(), oracle.ping_payloads.end(), obs.payload) ==
+            oracle.ping_payloads.end()) {
+          n.violations.push_back("a Pong whose payload no Ping carried (RFC 6455 §5.5.3)");
+        }
+        break;
+      case Observation::Kind::kPing:
+        break;  // a server's own heartbeat
+      case Observation::Kind::kClose:
+        if (closed) {
+          n.violations.push_back("a second Close frame (RFC 6455 §5.5.1)");
+          break;
+        }
+        closed = true;
+        if (!obs.detail.empty()) {
+          n.violations.push_back("a malformed Close: " + obs.detail + " (RFC 6455 §5.5.1)");
+          n.terminal = "malformed-close";
+        } else {
+          n.terminal = close_class(obs.code);
+        }
+        n.detail = describe(obs);
+        break;
+      case Observation::Kind::kBadFrame:
+        n.violations.push_back("an invalid frame: " + obs.detail);
+        if (n.terminal.empty()) {
+          n.terminal = "bad-frame";
+          n.detail = obs.detail;
+        }
+        break;
+      case Observation::Kind::kTcpClosed:
+        if (n.terminal.empty()) {
+          n.terminal = "rejected";  // R1: a drop without a Close
+          n.detail = obs.reset ? "TCP reset without a Close" : "TCP FIN without a Close";
+        }
+        break;
+      case Observation::Kind::kTimeout:
+        if (n.terminal.empty()) {
+          n.terminal = "silence";
+          n.detail = "nothing more within the silence timeout";
+        }
+        break;
+    }
+  }
+  if (n.terminal.empty()) {
+    n.terminal = "silence";
+    n.detail = "no ending observed";
+  }
+  return n;
+}
+
+Normalized normalize_oracle(const Oracle& oracle) {
+  Normalized n;
+  for (const auto& e : oracle.echoes) n.items.push_back(e.item);
+  n.pong = !oracle.ping_payloads.empty();
+  n.terminal = oracle.terminal;
+  n.detail = "core's Session (oracle)";
+  return n;
+}
+
+Comparison compare(const Normalized& target, const Normalized& reference, const Oracle& oracle) {
+  Comparison c;
+  auto differ = [&](std::string why) {
+    c.same = false;
+    c.why = std::move(why);
+    return c;
+  };
+
+  // Terminal classes.
+  if (target.terminal != reference.terminal) {
+    const auto pair_is = [&](std::string_view a, std::string_view b) {
+      return (target.terminal == a && reference.terminal == b) ||
+             (target.terminal == b && reference.terminal == a);
+    };
+    bool equal = false;
+    // R2: a disputed close code -> "close <code>" vs "rejected".
+    for (const Normalized* side : {&target, &reference}) {
+      const Normalized* other = side == &target ? &reference : &target;
+      if (side->terminal.rfind("close ", 0) == 0 && other->terminal == "rejected") {
+        const int code = std::atoi(side->terminal.c_str() + 6);
+        if (code > 0 && disputed_code(static_cast<std::uint16_t>(code))) {
+          equal = true;
+          c.rules.push_back("R2 disputed close code " + std::to_string(code));
+        }
+      }
+    }
+    // R4: the stream stops inside a frame.
+    if (!equal && oracle.incomplete_frame && pair_is("too-big", "silence")) {
+      equal = true;
+      c.rules.push_back("R4 incomplete frame: too-big = silence");
+    }
+    // R7: the reference answers a malformed Close with a malformed Close.
+    if (!equal && reference.terminal == "malformed-close" && target.terminal == "rejected") {
+      equal = true;
+      c.rules.push_back("R7 reference echoes a malformed Close (lws)");
+    }
+    if (!equal) {
+      return differ("the connection ends differently: target " + target.terminal + " (" +
+                    target.detail + "), reference " + reference.terminal + " (" +
+                    reference.detail + ")");
+    }
+  }
+
+  // Echoes (R3): items the oracle saw before the ending burst are required on
+  // both sides, in order; later ones may be missing.
+  std::size_t required = 0;
+  std::map<std::string, int> optional;
+  for (const auto& e : oracle.echoes) {
+    if (oracle.end_burst && e.burst >= *oracle.end_burst) {
+      ++optional[e.item];
+    } else {
+      ++required;
+    }
+  }
+  for (const Normalized* side : {&target, &reference}) {
+    if (side->items.size() < required) {
+      return differ(std::string(side == &target ? "target" : "reference") + " echoed " +
+                    std::to_string(side->items.size()) + " messages, " +
+                    std::to_string(required) + " were due before the connection ended");
+    }
+  }
+  for (std::size_t i = 0; i < required; ++i) {
+    if (target.items[i] != reference.items[i]) {
+      return differ("echo " + std::to_string(i) + " differs: target " + target.items[i] +
+                    ", reference " + reference.items[i]);
+    }
+  }
+  bool used_r3 = false;
+  for (const Normalized* side : {&target, &reference}) {
+    std::map<std::string, int> left = optional;
+    for (std::size_t i = required; i < side->items.size(); ++i) {
+      if (--left[side->items[i]] < 0) {
+        return differ(std::string(side == &target ? "target" : "reference") +
+                      " sent an unexpected message: " + side->items[i]);
+      }
+    }
+    used_r3 = used_r3 || side->items.size() != required;
+  }
+  if (target.items.size() != reference.items.size() && used_r3) {
+    c.rules.push_back("R3 echo lost with the connection's last read");
+  }
+
+  // R5: pongs.
+  const bool ping_due = oracle.ping_burst && (!oracle.end_burst || *oracle.ping_burst < *oracle.end_burst);
+  if (ping_due) {
+    if (!target.pong) return differ("target never answered a Ping (RFC 6455 §5.5.2)");
+    if (!reference.pong) return differ("reference never answered a Ping");
+  } else if (target.pong != reference.pong) {
+    c.rules.push_back("R5 pong in the connection's last read");
+  }
+  return c;
+}
+
+std::string describe(const Normalized& n) {
+  std::string out = n.terminal;
+  if (!n.detail.empty()) out += " [" + n.detail + "]";
+  out += ", " + std::to_string(n.items.size()) + " echo(es)";
+  if (n.pong) out += ", pong";
+  for (const auto& v : n.violations) out += "; VIOLATION: " + v;
+  return out;
+}
+
+}  // namespace wslab::netfuzz
