@@ -17,6 +17,9 @@
 #include "wslab/net/follow_app.hpp"
 #include "wslab/net/server.hpp"
 #include "wslab/rooms/rooms_app.hpp"
+#ifdef WSLAB_HAVE_ROOMS_REDIS
+#include "wslab/rooms/redis_rooms_app.hpp"
+#endif
 #include "wslab/result.hpp"
 
 namespace wslab::cli {
@@ -51,6 +54,7 @@ struct AppFlags {
   bool rooms = false;
   std::vector<std::string> tokens;
   std::string token_file;
+  std::string redis;  // --rooms --redis URL: rooms shared by several instances (lab 6)
   std::string follow;
   std::size_t follow_backlog = 50;
 };
@@ -66,6 +70,10 @@ void add_app_flags(CLI::App* cmd, AppFlags& flags) {
                   "With --rooms: a file of accepted tokens, one per line (# comments)")
       ->needs(rooms)
       ->check(CLI::ExistingFile);
+  cmd->add_option("--redis", flags.redis,
+                  "With --rooms: share rooms with other instances through Redis at URL "
+                  "(redis://HOST:PORT)")
+      ->needs(rooms);
   auto* follow = cmd->add_option("--follow", flags.follow,
                                  "Push every line appended to FILE to every client "
                                  "(wslab.follow.v1, page web/follow.html); rotation and "
@@ -85,6 +93,16 @@ struct AppChoice {
 
 Result<AppChoice> make_app(const AppFlags& flags, net::ServerOptions& options,
                            net::EventLoop& loop) {
+  if (flags.rooms && !flags.redis.empty()) {
+#ifdef WSLAB_HAVE_ROOMS_REDIS
+    auto app = rooms::make_redis_rooms_app(loop, flags.tokens, flags.token_file, flags.redis);
+    if (!app) return Error{app.error()};
+    rooms::configure_rooms_server(options);
+    return AppChoice{std::move(*app), "wslab.rooms.v1 chat rooms shared through " + flags.redis};
+#else
+    return Error{"--redis: this wslab was built without hiredis (libhiredis-dev)"};
+#endif
+  }
   if (flags.rooms) {
     auto app = rooms::make_rooms_app(flags.tokens, flags.token_file);
     if (!app) return Error{app.error()};

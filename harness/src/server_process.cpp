@@ -17,7 +17,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <regex>
 
 extern char** environ;
 
@@ -55,6 +54,25 @@ bool accepts_tcp(const std::string& host, std::uint16_t port, Millis t) {
   }
   ::close(fd);
   return ok;
+}
+
+// The port in "listening on ws://HOST:PORT/" (0 if the line is not that).
+std::uint16_t listening_port(const std::string& line) {
+  static constexpr std::string_view kPrefix = "listening on ws://";
+  auto at = line.find(kPrefix);
+  if (at == std::string::npos) return 0;
+  auto authority = line.substr(at + kPrefix.size());
+  authority = authority.substr(0, authority.find_first_of("/ \t\r"));
+  auto colon = authority.rfind(':');
+  if (colon == std::string::npos) return 0;
+  unsigned long port = 0;
+  std::size_t digits = 0;
+  for (std::size_t i = colon + 1; i < authority.size(); ++i, ++digits) {
+    char c = authority[i];
+    if (c < '0' || c > '9' || port > 65535) return 0;
+    port = port * 10 + static_cast<unsigned long>(c - '0');
+  }
+  return digits > 0 && port > 0 && port <= 65535 ? static_cast<std::uint16_t>(port) : 0;
 }
 
 }  // namespace
@@ -275,15 +293,14 @@ Status ServerProcess::launch() {
     std::string line = first_line_;
     bool died = dead_;
     lock.unlock();
-    std::smatch m;
-    static const std::regex kListening(R"(listening on ws://([^/\s]+):(\d+)/?)");
-    if (!std::regex_search(line, m, kListening)) {
+    std::uint16_t announced = listening_port(line);
+    if (announced == 0) {
       if (died) return fail("the server exited before announcing its port: " + death_text());
       return fail("the server did not print \"listening on ws://HOST:PORT/\" within " +
                   std::to_string(spec_.start_timeout.count()) + " ms (first line: \"" + line + "\")");
     }
     std::lock_guard relock(mu_);
-    port_ = static_cast<std::uint16_t>(std::stoi(m[2].str()));
+    port_ = announced;
     port = port_;
   }
   for (;;) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -101,6 +102,8 @@ class Fuzzer {
       target_.port = process_->port();
     }
     if (opt_.reference_url.empty()) {
+      // lws warns about every bad frame it gets; the fuzzer sends little else.
+      if (!opt_.verbose) ::setenv("WSLAB_LWS_LOG", "1", 0);
       reference_server_ = std::make_unique<refpeer::RefServer>();
       std::string err;
       if (!reference_server_->start(&err))

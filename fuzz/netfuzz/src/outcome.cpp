@@ -19,6 +19,13 @@
 //  R7 reference-only:  the reference's own RFC breaks (data after its Close, a
 //                      1-byte Close echoed) are not differences; the target's are
 //                      reported as violations.
+//  R8 control UTF-8:   lws fails a Ping/Pong whose payload is not UTF-8 (found by
+//                      this fuzzer; §5.5.2-§5.5.3 allow any bytes): the target is
+//                      compared with core's oracle instead.
+//  R9 past the Close:  bytes after our Close in the same read: lws parses them and,
+//                      if they are bad, drops the connection without answering the
+//                      Close (found by this fuzzer; §5.5.1 MUST answer). The
+//                      reference's "rejected" then equals the target's Close echo.
 #include "wslab/netfuzz/outcome.hpp"
 
 #include <algorithm>
@@ -28,6 +35,7 @@
 
 #include "wslab/close.hpp"
 #include "wslab/session.hpp"
+#include "wslab/utf8.hpp"
 
 namespace wslab::netfuzz {
 namespace {
@@ -78,6 +86,42 @@ bool stops_inside_frame(std::string_view s) {
 
 bool disputed_code(std::uint16_t c) { return (c >= 1012 && c <= 1014) || c >= 5000; }
 
+constexpr const char* kR8 =
+    "R8 control payload not UTF-8: libwebsockets fails a Ping/Pong whose payload is not UTF-8 "
+    "(RFC 6455 §5.5.2-§5.5.3 allow any bytes), so the target is compared with core's oracle";
+
+}  // namespace
+
+namespace {
+
+// Where each frame ends in the stream (walks headers only; the last one may be cut short).
+std::vector<std::size_t> frame_ends(std::string_view s) {
+  std::vector<std::size_t> ends;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    std::size_t end = s.size();
+    if (s.size() - pos >= 2) {
+      const auto b1 = static_cast<unsigned char>(s[pos + 1]);
+      const std::size_t len7 = b1 & 0x7F;
+      const std::size_t header = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) ? 4 : 0);
+      if (s.size() - pos >= header) {
+        std::uint64_t len = len7;
+        if (len7 == 126) {
+          len = (static_cast<std::uint64_t>(static_cast<unsigned char>(s[pos + 2])) << 8) |
+                static_cast<unsigned char>(s[pos + 3]);
+        } else if (len7 == 127) {
+          len = 0;
+          for (std::size_t i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(s[pos + 2 + i]);
+        }
+        if (len <= s.size() - pos - header) end = pos + header + static_cast<std::size_t>(len);
+      }
+    }
+    ends.push_back(end);
+    pos = end;
+  }
+  return ends;
+}
+
 }  // namespace
 
 Oracle compute_oracle(const Conversation& c) {
@@ -98,43 +142,64 @@ Oracle compute_oracle(const Conversation& c) {
              now);
   while (s.poll_event()) {
   }
-  // Group the writes into bursts: writes closer than kBurstGap may share a read.
-  std::vector<std::string> bursts(1);
+  // Bursts: writes closer than kBurstGap may share a read. Each burst is fed to
+  // core frame by frame, so we know which frame ended the connection.
+  std::vector<std::size_t> burst_ends;
+  std::size_t offset = 0;
   for (const Piece& p : c.pieces()) {
-    bursts.back() += p.bytes;
-    if (p.pause >= kBurstGap) bursts.emplace_back();
+    offset += p.bytes.size();
+    if (p.pause >= kBurstGap || offset == stream.size()) burst_ends.push_back(offset);
   }
+  const std::vector<std::size_t> ends = frame_ends(stream);
+  std::size_t pos = 0;
+  std::size_t next_frame = 0;
   bool ended = false;
-  for (std::size_t b = 0; b < bursts.size() && !ended; ++b) {
-    now += Millis{1};
-    s.on_bytes(bursts[b], now);
-    while (auto ev = s.poll_event()) {
-      // A message is an echo due even when core can no longer answer it because
-      // the same read also ended the connection: R3 makes those optional.
-      if (auto* t = std::get_if<event::Text>(&*ev)) {
-        (void)s.send_text(t->data);
-        o.echoes.push_back({item_for(true, t->data), b});
-      } else if (auto* bin = std::get_if<event::Binary>(&*ev)) {
-        (void)s.send_binary(bin->data);
-        o.echoes.push_back({item_for(false, bin->data), b});
-      } else if (auto* p = std::get_if<event::Ping>(&*ev)) {
-        o.ping_payloads.push_back(p->payload);
-        if (!o.ping_burst) o.ping_burst = b;
-      } else if (auto* e = std::get_if<event::ProtocolError>(&*ev)) {
-        if (!ended) {
-          o.terminal = close_class(e->close_code);
-          if (e->what == describe(FrameError::kUnmaskedFromClient)) {
-            o.reference_unreliable =
-                "R6 unmasked: libwebsockets accepts unmasked client frames (RFC 6455 §5.1; "
-                "allowlist framing.mask.unmasked-*), so the target is compared with core's oracle";
+  for (std::size_t b = 0; b < burst_ends.size() && !ended; ++b) {
+    while (pos < burst_ends[b] && !ended) {
+      while (next_frame < ends.size() && ends[next_frame] <= pos) ++next_frame;
+      const std::size_t frame_end = next_frame < ends.size() ? ends[next_frame] : stream.size();
+      const std::size_t chunk_end = std::min(frame_end, burst_ends[b]);
+      now += Millis{1};
+      s.on_bytes(std::string_view(stream).substr(pos, chunk_end - pos), now);
+      pos = chunk_end;
+      while (auto ev = s.poll_event()) {
+        // A message is an echo due even when core can no longer answer it because
+        // the same read also ended the connection: R3 makes those optional.
+        if (auto* t = std::get_if<event::Text>(&*ev)) {
+          (void)s.send_text(t->data);
+          o.echoes.push_back({item_for(true, t->data), b});
+        } else if (auto* bin = std::get_if<event::Binary>(&*ev)) {
+          (void)s.send_binary(bin->data);
+          o.echoes.push_back({item_for(false, bin->data), b});
+        } else if (auto* p = std::get_if<event::Ping>(&*ev)) {
+          o.ping_payloads.push_back(p->payload);
+          if (!o.ping_burst) o.ping_burst = b;
+          if (!is_valid_utf8(p->payload) && o.reference_unreliable.empty() && !ended) {
+            o.reference_unreliable = kR8;
           }
+        } else if (auto* pong = std::get_if<event::Pong>(&*ev)) {
+          if (!is_valid_utf8(pong->payload) && o.reference_unreliable.empty() && !ended) {
+            o.reference_unreliable = kR8;
+          }
+        } else if (auto* e = std::get_if<event::ProtocolError>(&*ev)) {
+          if (!ended) {
+            o.terminal = close_class(e->close_code);
+            o.end_burst = b;
+            if (e->what == describe(FrameError::kUnmaskedFromClient) && o.reference_unreliable.empty()) {
+              o.reference_unreliable =
+                  "R6 unmasked: libwebsockets accepts unmasked client frames (RFC 6455 §5.1; "
+                  "allowlist framing.mask.unmasked-*), so the target is compared with core's oracle";
+            }
+          }
+          ended = true;
+        } else if (auto* cr = std::get_if<event::CloseReceived>(&*ev)) {
+          if (!ended) {
+            o.terminal = close_class(cr->code);
+            o.end_burst = b;
+            o.bytes_after_close_in_read = burst_ends[b] > pos;
+          }
+          ended = true;
         }
-        ended = true;
-        o.end_burst = b;
-      } else if (auto* cr = std::get_if<event::CloseReceived>(&*ev)) {
-        if (!ended) o.terminal = close_class(cr->code);
-        ended = true;
-        o.end_burst = b;
       }
     }
   }
@@ -253,6 +318,14 @@ Comparison compare(const Normalized& target, const Normalized& reference, const 
     if (!equal && oracle.incomplete_frame && pair_is("too-big", "silence")) {
       equal = true;
       c.rules.push_back("R4 incomplete frame: too-big = silence");
+    }
+    // R9: bytes after our Close in the same read: lws parses them and may drop
+    // the connection without answering the Close (§5.5.1 MUST answer). Only the
+    // reference is excused.
+    if (!equal && oracle.bytes_after_close_in_read && reference.terminal == "rejected" &&
+        target.terminal == oracle.terminal) {
+      equal = true;
+      c.rules.push_back("R9 reference read past our Close and dropped the connection (lws)");
     }
     // R7: the reference answers a malformed Close with a malformed Close.
     if (!equal && reference.terminal == "malformed-close" && target.terminal == "rejected") {

@@ -41,6 +41,7 @@ struct Oracle {
   std::optional<std::size_t> end_burst;    // burst in which the connection ended, if it did
   std::string terminal = "silence";        // core's terminal class
   bool incomplete_frame = false;           // the stream stops inside a frame
+  bool bytes_after_close_in_read = false;  // our Close ended it, and more bytes came in that read
   // Set when the reference (libwebsockets) is known to mishandle this
   // conversation: the target is then compared with the oracle instead.
   std::string reference_unreliable;

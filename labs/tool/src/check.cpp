@@ -1,0 +1,534 @@
+// wslab check N: build, unit tests of labs 1..N, the student server against
+// the conformance cases of labs 1..N, and a score per lab.
+#include "wslab/labs/check.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "wslab/harness/case.hpp"
+#include "wslab/harness/report.hpp"
+#include "wslab/harness/runner.hpp"
+#include "wslab/harness/selection.hpp"
+#include "wslab/harness/server_process.hpp"
+#include "wslab/labs/deferral.hpp"
+#include "wslab/labs/lab_info.hpp"
+#include "wslab/labs/process.hpp"
+
+namespace wslab::labs {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// ---- output ------------------------------------------------------------------
+
+struct Out {
+  bool color = false;
+  [[nodiscard]] std::string paint(const char* code, const std::string& s) const {
+    return color ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
+  }
+  [[nodiscard]] std::string bold(const std::string& s) const { return paint("1", s); }
+  [[nodiscard]] std::string red(const std::string& s) const { return paint("1;31", s); }
+  [[nodiscard]] std::string green(const std::string& s) const { return paint("1;32", s); }
+  [[nodiscard]] std::string yellow(const std::string& s) const { return paint("1;33", s); }
+  void section(const std::string& title) const {
+    std::printf("\n%s\n", bold("== " + title + " ==").c_str());
+    std::fflush(stdout);
+  }
+};
+
+std::string indent(const std::string& text, const std::string& pad, std::size_t max_lines = 40) {
+  std::string out;
+  std::istringstream in(text);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    if (++n > max_lines) {
+      out += pad + "...\n";
+      break;
+    }
+    out += pad + line + "\n";
+  }
+  return out;
+}
+
+std::string last_lines(const std::string& text, std::size_t n) {
+  std::size_t pos = text.size();
+  for (std::size_t i = 0; i <= n && pos > 0; ++i) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) return text;
+  }
+  return text.substr(pos + 1);
+}
+
+std::string seconds_since(std::chrono::steady_clock::time_point t0) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count();
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f s", static_cast<double>(ms) / 1000.0);
+  return b;
+}
+
+std::chrono::milliseconds scaled(std::chrono::milliseconds t, double scale) {
+  return std::chrono::milliseconds(static_cast<long long>(static_cast<double>(t.count()) * scale));
+}
+
+// ---- build ---------------------------------------------------------------------
+
+std::string cached_impl(const fs::path& build) {
+  std::ifstream in(build / "CMakeCache.txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("WSLAB_LAB_IMPL:", 0) == 0) return line.substr(line.find('=') + 1);
+  }
+  return {};
+}
+
+bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_dir, int lab,
+           const Out& out) {
+  out.section("build (" + o.impl + ")");
+  const std::string cmake = find_on_path("cmake");
+  if (cmake.empty()) {
+    std::printf("%s cmake is not on PATH; install it (it builds your code).\n", out.red("error:").c_str());
+    return false;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool fresh = !fs::exists(build_dir / "CMakeCache.txt");
+  if (fresh || cached_impl(build_dir) != o.impl) {
+    std::vector<std::string> cmd = {cmake, "-S", source.string(), "-B", build_dir.string(),
+                                    "-DWSLAB_LAB_IMPL=" + o.impl};
+    if (fresh) {
+      cmd.push_back("-DCMAKE_BUILD_TYPE=Debug");
+      if (!find_on_path("ninja").empty()) {
+        cmd.push_back("-G");
+        cmd.push_back("Ninja");
+      }
+    }
+    std::printf("configuring %s ...\n", build_dir.string().c_str());
+    std::fflush(stdout);
+    ProcessOptions po;
+    po.timeout = scaled(300s, o.timeout_scale);
+    const ProcessResult r = run_process(cmd, po);
+    if (!r.ok()) {
+      std::printf("%s configuring failed (%s):\n%s", out.red("error:").c_str(), r.describe().c_str(),
+                  indent(last_lines(r.output, 40), "  ", 60).c_str());
+      return false;
+    }
+  }
+  std::vector<std::string> cmd = {cmake, "--build", build_dir.string(), "-j",
+                                   std::to_string(std::max(1, o.jobs)), "--target",
+                                   std::string(kStudentServerTarget)};
+  for (const auto& l : all_labs()) {
+    if (l.number <= lab && fs::exists(source / "labs" / std::string(l.topic) / "tests")) {
+      cmd.push_back(l.test_target());
+    }
+  }
+  std::printf("building the lab tests and the student server (the first build takes a few minutes) ...\n");
+  std::fflush(stdout);
+  ProcessOptions po;
+  po.timeout = scaled(1800s, o.timeout_scale);
+  const ProcessResult r = run_process(cmd, po);
+  if (!r.ok()) {
+    // Show the compiler's complaints first: the lines that name an error, then the tail.
+    std::string errors;
+    std::istringstream in(r.output);
+    std::string line;
+    int shown = 0;
+    while (std::getline(in, line) && shown < 30) {
+      if (line.find("error") != std::string::npos || line.find("undefined reference") != std::string::npos) {
+        errors += "  " + line + "\n";
+        ++shown;
+      }
+    }
+    std::printf("%s the build failed (%s). Your code does not compile yet:\n%s\nlast lines of the build:\n%s",
+                out.red("error:").c_str(), r.describe().c_str(), errors.c_str(),
+                indent(last_lines(r.output, 25), "  ", 40).c_str());
+    return false;
+  }
+  std::printf("%s (%s)\n", out.green("built").c_str(), seconds_since(t0).c_str());
+  return true;
+}
+
+// ---- unit tests ---------------------------------------------------------------------
+
+struct UnitFailure {
+  std::string test;
+  std::string message;
+};
+
+struct UnitResult {
+  int total = 0;
+  int passed = 0;
+  std::vector<UnitFailure> failures;
+  std::string problem;  // the binary is missing, crashed or hung
+};
+
+struct ParsedRun {
+  std::map<std::string, bool> verdicts;  // test -> passed
+  std::map<std::string, std::string> messages;
+  std::string unfinished;  // a test that started and never ended (crash or hang)
+};
+
+ParsedRun parse_gtest_output(const std::string& output) {
+  ParsedRun p;
+  std::istringstream in(output);
+  std::string line;
+  std::string current;
+  std::string buffer;
+  while (std::getline(in, line)) {
+    if (line.rfind("[ RUN      ] ", 0) == 0) {
+      current = line.substr(13);
+      buffer.clear();
+      continue;
+    }
+    const bool ok = line.rfind("[       OK ] ", 0) == 0;
+    const bool failed = line.rfind("[  FAILED  ] ", 0) == 0;
+    if ((ok || failed) && !current.empty()) {
+      p.verdicts[current] = ok;
+      if (failed) p.messages[current] = buffer;
+      current.clear();
+      continue;
+    }
+    if (!current.empty() && buffer.size() < 8000) buffer += line + "\n";
+  }
+  p.unfinished = current;
+  return p;
+}
+
+int count_tests(const fs::path& bin, const CheckOptions& o) {
+  ProcessOptions po;
+  po.timeout = scaled(30s, o.timeout_scale);
+  const ProcessResult r = run_process({bin.string(), "--gtest_list_tests"}, po);
+  int n = 0;
+  std::istringstream in(r.output);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("  ", 0) == 0 && line.find_first_not_of(' ') != std::string::npos) ++n;
+  }
+  return n;
+}
+
+UnitResult run_unit_tests(const LabInfo& lab, const fs::path& bin, const CheckOptions& o) {
+  UnitResult u;
+  if (!fs::exists(bin)) {
+    u.problem = "the test binary " + bin.string() + " is missing (did the build stop?)";
+    return u;
+  }
+  u.total = count_tests(bin, o);
+  // A crash or a hang stops the binary; run it again without the culprit so the
+  // other tests still report (at most a few times).
+  std::vector<std::string> culprits;
+  std::map<std::string, std::string> culprit_why;
+  ParsedRun last;
+  for (int round = 0; round < 6; ++round) {
+    std::vector<std::string> cmd = {bin.string(), "--gtest_color=no"};
+    if (!culprits.empty()) {
+      std::string filter = "--gtest_filter=-";
+      for (std::size_t i = 0; i < culprits.size(); ++i) filter += (i ? ":" : "") + culprits[i];
+      cmd.push_back(filter);
+    }
+    ProcessOptions po;
+    po.timeout = scaled(120s, o.timeout_scale);
+    const ProcessResult r = run_process(cmd, po);
+    last = parse_gtest_output(r.output);
+    const bool died = r.timed_out || r.signal != 0;
+    if (!died || last.unfinished.empty()) {
+      if (died) u.problem = "the test binary " + r.describe() + " outside any test";
+      break;
+    }
+    culprits.push_back(last.unfinished);
+    culprit_why[last.unfinished] =
+        (r.timed_out ? "this test did not finish within " +
+                           std::to_string(scaled(120s, o.timeout_scale).count() / 1000) +
+                           " s: an endless loop, or a wait without a timeout?"
+                     : "this test crashed: " + r.describe() +
+                           " (run it alone under a debugger: gdb --args " + bin.string() +
+                           " --gtest_filter=" + last.unfinished + ")") +
+        "\n" + last_lines(r.output, 12);
+  }
+  for (const auto& [test, passed] : last.verdicts) {
+    if (passed) {
+      ++u.passed;
+    } else {
+      u.failures.push_back({test, last.messages[test]});
+    }
+  }
+  for (const auto& c : culprits) u.failures.push_back({c, culprit_why[c]});
+  if (u.total == 0) u.total = u.passed + static_cast<int>(u.failures.size());
+  (void)lab;
+  return u;
+}
+
+void print_unit(const LabInfo& lab, const UnitResult& u, const CheckOptions& o, const Out& out) {
+  out.section("lab " + std::to_string(lab.number) + " (" + std::string(lab.title) + "): unit tests");
+  if (!u.problem.empty()) std::printf("%s %s\n", out.red("problem:").c_str(), u.problem.c_str());
+  std::printf("%d/%d passed\n", u.passed, u.total);
+  const std::size_t limit = o.all_failures ? u.failures.size() : 5;
+  for (std::size_t i = 0; i < u.failures.size(); ++i) {
+    const auto& f = u.failures[i];
+    if (i < limit) {
+      std::printf("\n%s %s\n%s", out.red("FAIL").c_str(), out.bold(f.test).c_str(),
+                  indent(f.message, "    ", 30).c_str());
+    } else if (i == limit) {
+      std::printf("\n... and %zu more failing tests (--all shows them):\n", u.failures.size() - limit);
+    }
+    if (i >= limit) std::printf("  %s\n", f.test.c_str());
+  }
+  if (!u.failures.empty() || !u.problem.empty()) {
+    std::printf("\nread: %s (lesson: %s)\nrerun: %s\n", lab.handout().c_str(),
+                std::string(lab.lesson).c_str(),
+                ("build/.../bin/" + lab.test_target() + " --gtest_filter='Lab" +
+                 std::to_string(lab.number) + "*'")
+                    .c_str());
+  }
+}
+
+// ---- harness --------------------------------------------------------------------------
+
+struct HarnessResult {
+  bool ran = false;
+  std::string problem;
+  harness::RunReport report;
+  std::vector<int> later;  // per outcome: the later lab it waits for, or 0
+};
+
+HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, const Out& out) {
+  HarnessResult h;
+  out.section("conformance cases of labs 1.." + std::to_string(o.lab) + " against your server");
+  if (!fs::exists(server_bin)) {
+    h.problem = "the student server " + server_bin.string() + " is missing (did the build stop?)";
+    std::printf("%s %s\n", out.red("problem:").c_str(), h.problem.c_str());
+    return h;
+  }
+  harness::ServerSpec spec;
+  spec.argv = {server_bin.string(), "--port", "0"};
+  spec.start_timeout = scaled(10s, o.timeout_scale);
+  auto started = harness::ServerProcess::start(spec);
+  if (!started) {
+    h.problem = "your server did not start: " + started.error();
+    std::printf("%s %s\n", out.red("problem:").c_str(), h.problem.c_str());
+    return h;
+  }
+  std::unique_ptr<harness::ServerProcess> server = std::move(*started);
+  harness::Selection sel;
+  sel.lab = o.lab;
+  const auto cases = harness::select_cases(harness::catalog().cases(), sel);
+  std::printf("%zu cases, %d at a time, on ws://%s:%u/ (%s)\n", cases.size(), std::max(1, o.jobs),
+              server->host().c_str(), server->port(), server_bin.filename().string().c_str());
+  std::fflush(stdout);
+  harness::RunOptions ro;
+  ro.server = server.get();
+  ro.jobs = std::max(1, o.jobs);
+  ro.timeout_scale = o.timeout_scale;
+  ro.quick = !o.full;
+  ro.seed = std::random_device{}();
+  ro.selection = "--lab " + std::to_string(o.lab);
+  ro.spawn_command = server_bin.string() + " --port {port}";
+  ro.on_finish = [](const harness::CaseOutcome& oc, std::size_t done, std::size_t total) {
+    std::fprintf(stderr, "\r  %zu/%zu %-60.60s", done, total, oc.info.id.c_str());
+    if (done == total) std::fprintf(stderr, "\r%-80s\r", "");
+  };
+  h.report = harness::run_cases(cases, ro);
+  server->stop();
+  h.ran = true;
+  for (const auto& oc : h.report.outcomes) {
+    const int later = oc.failed() ? later_lab_needed(oc) : 0;
+    h.later.push_back(later > o.lab ? later : 0);
+  }
+  if (!h.report.preflight_error.empty()) {
+    std::printf("%s your server could not be reached: %s\n", out.red("problem:").c_str(),
+                h.report.preflight_error.c_str());
+  }
+  return h;
+}
+
+void print_harness(const HarnessResult& h, const CheckOptions& o, const Out& out) {
+  if (!h.ran) return;
+  harness::ReportOptions ro;
+  ro.color = o.color;
+  ro.wire_records = 12;
+  std::vector<std::size_t> failed;
+  int waiting = 0;
+  for (std::size_t i = 0; i < h.report.outcomes.size(); ++i) {
+    if (!h.report.outcomes[i].failed()) continue;
+    if (h.later[i] != 0) {
+      ++waiting;
+    } else {
+      failed.push_back(i);
+    }
+  }
+  std::stable_sort(failed.begin(), failed.end(), [&](std::size_t a, std::size_t b) {
+    return h.report.outcomes[a].info.lab < h.report.outcomes[b].info.lab;
+  });
+  for (const auto& e : h.report.server_events) {
+    std::printf("%s +%lld ms %s%s\n", out.yellow("server:").c_str(),
+                static_cast<long long>(e.at.count()), e.what.c_str(),
+                e.case_id.empty() ? "" : (" (during " + e.case_id + ")").c_str());
+  }
+  const std::size_t limit = o.all_failures ? failed.size() : 6;
+  for (std::size_t k = 0; k < failed.size(); ++k) {
+    const auto& oc = h.report.outcomes[failed[k]];
+    if (k < limit) {
+      std::printf("\n%s", harness::render_failure(h.report, oc, ro).c_str());
+    } else {
+      if (k == limit) {
+        std::printf("\n... and %zu more failing cases (--all shows each in full):\n", failed.size() - limit);
+      }
+      std::printf("  %-9s %-60s %s\n", std::string(harness::verdict_name(oc.result.verdict)).c_str(),
+                  oc.info.id.c_str(), oc.result.observed.substr(0, 80).c_str());
+    }
+  }
+  if (waiting > 0) {
+    std::printf("\n%d failing cases exercise a later lab's feature (a message after the 101 needs lab 2's "
+                "frames; fragmented messages need lab 3): they count from that lab's check on.\n",
+                waiting);
+  }
+  if (failed.empty()) std::printf("\n%s\n", out.green("every case passed").c_str());
+}
+
+// ---- score ---------------------------------------------------------------------------------
+
+struct LabScore {
+  int unit_passed = 0, unit_total = 0;
+  int points = 0, max_points = 0;
+  int cases_failed = 0, waiting = 0, cases = 0;
+  bool unit_problem = false;
+};
+
+}  // namespace
+
+std::string find_source_dir(const std::string& start) {
+  std::error_code ec;
+  fs::path p = fs::absolute(start.empty() ? fs::current_path(ec) : fs::path(start), ec);
+  for (int i = 0; i < 64 && !p.empty(); ++i) {
+    if (fs::exists(p / "labs" / "CMakeLists.txt") && fs::exists(p / "CMakeLists.txt")) return p.string();
+    if (p == p.parent_path()) break;
+    p = p.parent_path();
+  }
+  return {};
+}
+
+int run_check(const CheckOptions& o) {
+  Out out{o.color};
+  const LabInfo* info = find_lab(o.lab);
+  if (info == nullptr) {
+    std::fprintf(stderr, "wslab check: there is no lab %d (labs 1-%zu)\n", o.lab, all_labs().size());
+    return 2;
+  }
+  if (o.impl != "starter" && o.impl != "solution") {
+    std::fprintf(stderr, "wslab check: --impl must be starter or solution\n");
+    return 2;
+  }
+  std::string source = o.source_dir.empty() ? find_source_dir("") : find_source_dir(o.source_dir);
+#ifdef WSLAB_SOURCE_DIR
+  if (source.empty() && o.source_dir.empty()) source = find_source_dir(WSLAB_SOURCE_DIR);
+#endif
+  if (source.empty()) {
+    std::fprintf(stderr,
+                 "wslab check: run it inside your repository (no labs/CMakeLists.txt found above %s), "
+                 "or pass --source DIR\n",
+                 o.source_dir.empty() ? "the current directory" : o.source_dir.c_str());
+    return 2;
+  }
+  if (o.impl == "solution" && !fs::exists(fs::path(source) / "core" / "CMakeLists.txt")) {
+    std::fprintf(stderr, "wslab check: --impl solution needs core/ (the reference solution), "
+                         "which this repository does not have\n");
+    return 2;
+  }
+  const fs::path build_dir =
+      o.build_dir.empty() ? fs::path(source) / "build" / ("check-" + o.impl) : fs::path(o.build_dir);
+  std::printf("%s %d (%s, %s) in %s\n", out.bold("wslab check").c_str(), o.lab,
+              std::string(info->title).c_str(), o.impl == "starter" ? "your code" : "the solution",
+              source.c_str());
+
+  if (!o.skip_build && !build(o, source, build_dir, o.lab, out)) {
+    std::printf("\n%s fix the build first.\n", out.red("check " + std::to_string(o.lab) + ": FAIL").c_str());
+    return 1;
+  }
+
+  std::map<int, LabScore> scores;
+  std::map<int, UnitResult> units;
+  for (const auto& l : all_labs()) {
+    if (l.number > o.lab) break;
+    if (!fs::exists(fs::path(source) / "labs" / std::string(l.topic) / "tests")) continue;
+    units[l.number] = run_unit_tests(l, build_dir / "bin" / l.test_target(), o);
+    print_unit(l, units[l.number], o, out);
+    LabScore& s = scores[l.number];
+    s.unit_passed = units[l.number].passed;
+    s.unit_total = units[l.number].total;
+    s.unit_problem = !units[l.number].problem.empty();
+  }
+
+  HarnessResult h;
+  if (!o.unit_only) {
+    h = run_harness(o, build_dir / "bin" / std::string(kStudentServerTarget), out);
+    print_harness(h, o, out);
+    for (std::size_t i = 0; i < h.report.outcomes.size(); ++i) {
+      const auto& oc = h.report.outcomes[i];
+      LabScore& s = scores[oc.info.lab];
+      if (h.later[i] != 0) {
+        ++s.waiting;
+        continue;
+      }
+      ++s.cases;
+      s.max_points += oc.info.points;
+      s.points += oc.score;
+      if (oc.failed()) ++s.cases_failed;
+    }
+    if (!o.report_dir.empty() && h.ran) {
+      harness::ReportOptions ro;
+      auto written = harness::write_reports(o.report_dir, h.report, ro);
+      if (written) {
+        std::printf("\nreports written to %s\n", o.report_dir.c_str());
+      } else {
+        std::printf("\n%s could not write reports: %s\n", out.red("error:").c_str(), written.error().c_str());
+      }
+    }
+  }
+
+  out.section("score");
+  std::printf("%-4s %-48s %-12s %-26s %s\n", "lab", "topic", "unit tests", "conformance (points)", "");
+  bool all_ok = true;
+  for (const auto& [n, s] : scores) {
+    const LabInfo* l = find_lab(n);
+    const bool unit_ok = s.unit_passed == s.unit_total && !s.unit_problem;
+    const bool cases_ok = s.cases_failed == 0;
+    const bool harness_ok = o.unit_only || (h.ran && cases_ok);
+    all_ok = all_ok && unit_ok && harness_ok && (o.unit_only || h.problem.empty());
+    char unit[32];
+    std::snprintf(unit, sizeof unit, "%d/%d", s.unit_passed, s.unit_total);
+    char conf[64];
+    if (o.unit_only) {
+      std::snprintf(conf, sizeof conf, "(not run)");
+    } else if (s.cases == 0 && s.waiting == 0) {
+      std::snprintf(conf, sizeof conf, h.ran ? "no cases" : "(not run)");
+    } else {
+      std::snprintf(conf, sizeof conf, "%d/%d (%d of %d cases fail)", s.points, s.max_points,
+                    s.cases_failed, s.cases);
+    }
+    std::string extra = s.waiting > 0 ? std::to_string(s.waiting) + " wait for a later lab" : "";
+    std::string topic = l != nullptr ? std::string(l->title) : "lab " + std::to_string(n);
+    std::printf("%-4d %-48s %-12s %-26s %s %s\n", n, topic.c_str(), unit, conf,
+                unit_ok && (o.unit_only || (h.ran && cases_ok)) ? out.green("PASS").c_str()
+                                                                  : out.red("FAIL").c_str(),
+                extra.c_str());
+  }
+  std::printf("\n%s\n", all_ok ? out.green("check " + std::to_string(o.lab) + ": PASS").c_str()
+                               : out.red("check " + std::to_string(o.lab) + ": FAIL").c_str());
+  if (!all_ok) {
+    std::printf("Fix the unit tests first (lowest lab, first failure): they are small and say which\n"
+                "handout step they check. Then the conformance cases: each shows the bytes exchanged.\n");
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace wslab::labs

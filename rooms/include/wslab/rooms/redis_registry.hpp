@@ -1,0 +1,109 @@
+// RedisRegistry: the RoomRegistry of one instance among several that share
+// rooms through Redis (docs/rooms-protocol.md §3, §6, §7, §11; lesson 7).
+//
+// Redis holds what must be the same everywhere:
+//   wslab:room:<r>:seq      the room's counter (INCR, inside one Lua script
+//                           with the history write and the PUBLISH)
+//   wslab:room:<r>:history  a sorted set, score = seq, member "<seq> <json>",
+//                           capped at Limits::history_size
+//   wslab:room:<r>:members  hash: member name -> instance id (presence)
+//   wslab:user:<name>       the instance holding the name (SET NX)
+//   channel wslab:room:<r>  "m<seq> <json>" messages, "p"/"t" presence and
+//                           typing events ("<origin>\n<event text>")
+// This instance keeps its connections, their rooms, per room the last seq it
+// delivered, and a copy of the last messages it delivered (to give Redis
+// back what it lost if it restarts empty).
+//
+// One order for all (§6): the script makes INCR, history and PUBLISH one
+// atomic step, so every subscriber receives a room's messages in seq order.
+// Whatever arrives out of turn (our own say overtaking messages still in
+// flight, a (re)subscription that missed some) is filled from the history,
+// and anything at or below the delivered seq is dropped as a duplicate.
+// Calls that need Redis throw RedisUnavailable before changing local state.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <unordered_map>
+
+#include "wslab/rooms/redis_link.hpp"
+#include "wslab/rooms/registry.hpp"
+#include "wslab/rooms/server.hpp"
+
+namespace wslab::rooms {
+
+class RedisRegistry final : public RoomRegistry {
+ public:
+  RedisRegistry(Limits limits, std::string instance);
+
+  void attach(RedisLink* link) { link_ = link; }
+  // Called when pub/sub produced deliveries outside any client callback.
+  void on_pending(std::function<void()> wake) { wake_ = std::move(wake); }
+  // Deliveries made while filling gaps or relaying other instances' events;
+  // they must be written before whatever the engine produced in the same call.
+  Deliveries take_pending();
+
+  // Link events.
+  void on_message(std::string_view channel, std::string_view payload);
+  void on_subscribed(std::string_view channel);
+  // Redis is back (maybe empty after a restart): restore counters, history,
+  // names and members from what this instance knows, resubscribe, publish
+  // what waited. Throws RedisUnavailable if Redis fails again.
+  void resync();
+  // Typing is relayed by the app (the engine keeps no typing state).
+  void publish_typing(std::string_view room, const std::string& event_text);
+
+  std::string add_user(ConnId conn, std::optional<std::string_view> proposal) override;
+  [[nodiscard]] const std::string* name_of(ConnId conn) const override;
+  [[nodiscard]] std::optional<ConnId> find_user(std::string_view name) const override;
+  std::vector<std::string> remove_user(ConnId conn) override;
+  JoinOutcome join(ConnId conn, std::string_view room, std::optional<std::uint64_t> since) override;
+  bool leave(ConnId conn, std::string_view room) override;
+  [[nodiscard]] bool is_member(ConnId conn, std::string_view room) const override;
+  [[nodiscard]] std::span<const ConnId> members(std::string_view room) const override;
+  [[nodiscard]] std::vector<std::string> member_names(std::string_view room) const override;
+  StoredMessage append(std::string_view room, std::string_view from, std::string_view text,
+                       std::int64_t ts) override;
+
+ private:
+  struct Room {
+    std::vector<ConnId> members;  // this instance's
+    std::uint64_t delivered = 0;  // highest seq given to local members
+    bool subscribed = false;
+    std::map<std::uint64_t, StoredMessage> kept;  // last delivered, for restoring Redis
+  };
+  struct User {
+    std::string name;
+    std::vector<std::string> rooms;
+  };
+
+  bool up() const { return link_ != nullptr && link_->up(); }
+  RedisReply call(const std::vector<std::string>& argv) const;
+  bool claim_name(const std::string& name);
+  void keep(Room& r, const StoredMessage& m);
+  // Delivers messages with seq in (r.delivered, upto] from the history.
+  void fill(std::string_view room, Room& r, std::optional<std::uint64_t> upto);
+  void deliver_message(std::string_view room, Room& r, const StoredMessage& m);
+  void publish_event(std::string_view room, char kind, const std::string& event_text);
+  void presence(std::string_view room, const std::string& name, bool join, bool disconnected);
+  void subscribe(std::string_view room, Room& r);
+  void unsubscribe_if_empty(std::string_view room);
+
+  Limits limits_;
+  std::string instance_;
+  RedisLink* link_ = nullptr;
+  std::map<std::string, Room, std::less<>> rooms_;
+  std::unordered_map<ConnId, User> users_;
+  std::map<std::string, ConnId, std::less<>> names_;
+  std::uint64_t local_guests_ = 0;
+  Deliveries pending_;
+  std::function<void()> wake_;
+  std::deque<std::pair<std::string, std::string>> outbox_;  // publishes that waited for Redis
+};
+
+// Encoding of one history entry / message payload: "<seq> <json>".
+std::string encode_entry(const StoredMessage& m);
+std::optional<StoredMessage> decode_entry(std::string_view entry);
+
+}  // namespace wslab::rooms

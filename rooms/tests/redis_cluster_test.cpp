@@ -1,0 +1,323 @@
+// Rooms across instances (docs/rooms-protocol.md §6, §7, §11; lab 6): three
+// RedisRoomsApp instances (what `wslab serve --rooms --redis` runs, each on
+// its own EventLoop thread) and one real redis-server on a free loopback port
+// (--save "" --appendonly no), members spread over them.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support.hpp"
+#include "wslab/net/server.hpp"
+#include "wslab/rooms/redis_rooms_app.hpp"
+#include "wslab/rooms/rooms_app.hpp"
+
+namespace wslab::rooms {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using net::test::Frame;
+using net::test::RawClient;
+using net::test::ReadEnd;
+
+// One instance: an EventLoop thread with a RedisRoomsApp.
+class Instance {
+ public:
+  bool start(const std::string& redis_url) {
+    auto url = parse_redis_url(redis_url);
+    if (!url) return false;
+    RedisRoomsOptions o;
+    o.redis = *url;
+    app_ = std::make_unique<RedisRoomsApp>(loop_, std::move(o));
+    net::ServerOptions options;
+    options.log = net::LogLevel::kQuiet;
+    options.shutdown_timeout = Millis{500};
+    configure_rooms_server(options);
+    server_ = std::make_unique<net::Server>(loop_, *app_, std::move(options));
+    if (!server_->listen()) return false;
+    port_ = server_->port();
+    thread_ = std::thread([this] { loop_.run(); });
+    return true;
+  }
+  ~Instance() {
+    if (thread_.joinable()) {
+      loop_.run_in_loop([this] { server_->request_shutdown(); });
+      thread_.join();
+    }
+  }
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+
+ private:
+  net::EventLoop loop_;
+  std::unique_ptr<RedisRoomsApp> app_;
+  std::unique_ptr<net::Server> server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool can_connect(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// A real redis-server with nothing on disk: a restart starts it empty.
+class RedisServer {
+ public:
+  explicit RedisServer(std::uint16_t port) : port_(port) {}
+  ~RedisServer() { stop(); }
+  bool start() {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string port = std::to_string(port_);
+      ::execl(WSLAB_REDIS_SERVER, WSLAB_REDIS_SERVER, "--port", port.c_str(), "--bind",
+              "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 250; ++i) {  // at most 5 s
+      if (can_connect(port_)) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  [[nodiscard]] std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::uint16_t port_;
+  pid_t pid_ = -1;
+};
+
+class Member {
+ public:
+  bool open(std::uint16_t port, const std::string& name) {
+    if (!c_.connect(port) || !c_.handshake("/rooms", {"Sec-WebSocket-Protocol: wslab.rooms.v1"})) {
+      return false;
+    }
+    send({{"type", "hello"}, {"name", name}});
+    json w = next_skipping_status();
+    name_ = w.value("name", "");
+    return w.value("type", "") == "welcome";
+  }
+  void send(const json& j) { c_.send_frame(Opcode::kText, j.dump()); }
+  json next(std::chrono::milliseconds timeout = net::test::kWait) {
+    Frame f;
+    while (c_.read_frame(f, timeout) == ReadEnd::kFrame) {
+      if (f.opcode == 1) return json::parse(f.payload);
+      if (f.opcode == 8) return json();
+    }
+    return json();
+  }
+  json next_skipping_status() {
+    for (;;) {
+      json j = next();
+      if (j.is_null() || j.value("type", "") != "status") return j;
+    }
+  }
+  // The next event of this type; others (presence, status) are skipped.
+  json next_of(const std::string& type) {
+    for (int i = 0; i < 1000; ++i) {
+      json j = next();
+      if (j.is_null() || j.value("type", "") == type) return j;
+    }
+    return json();
+  }
+  json join(const std::string& room, std::optional<std::uint64_t> since = std::nullopt) {
+    json m{{"type", "join"}, {"room", room}};
+    if (since) m["since"] = *since;
+    send(m);
+    return next_of("joined");
+  }
+  void close() { c_.close(); }
+  [[nodiscard]] const std::string& name() const { return name_; }
+
+ private:
+  RawClient c_;
+  std::string name_;
+};
+
+class RoomsRedis : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_ = std::make_unique<RedisServer>(free_port());
+    ASSERT_TRUE(redis_->start()) << "redis-server did not start";
+    for (auto& s : servers_) {
+      ASSERT_TRUE(s.start(redis_->url()));
+    }
+  }
+  std::uint16_t port(std::size_t i) const { return servers_.at(i).port(); }
+
+  std::unique_ptr<RedisServer> redis_;
+  std::array<Instance, 3> servers_;
+};
+
+// §6 rule 2: one order for all, whichever instance each member is on.
+TEST_F(RoomsRedis, OneOrderForAllMembersAcrossInstances) {
+  std::array<Member, 3> m;
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(m[i].open(port(i), "u" + std::to_string(i)));
+    ASSERT_EQ(m[i].join("lobby").value("type", ""), "joined");
+  }
+  constexpr int kEach = 20;
+  for (int k = 0; k < kEach; ++k) {
+    for (auto& member : m) member.send({{"type", "say"}, {"room", "lobby"}, {"text", std::to_string(k)}});
+  }
+  std::array<std::vector<std::string>, 3> seen;
+  for (std::size_t i = 0; i < 3; ++i) {
+    while (seen[i].size() < 3 * kEach) {
+      json e = m[i].next_of("message");
+      ASSERT_FALSE(e.is_null()) << "member " << i << " got " << seen[i].size() << " messages";
+      EXPECT_EQ(e["seq"].get<std::uint64_t>(), seen[i].size() + 1) << "gap or reorder";
+      seen[i].push_back(e["from"].get<std::string>() + ":" + e["text"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(seen[0], seen[1]);
+  EXPECT_EQ(seen[0], seen[2]);
+}
+
+// §6 rule 5: a connection that is not a member hears nothing about the room.
+TEST_F(RoomsRedis, IsolationAcrossInstances) {
+  Member a, b, outsider;
+  ASSERT_TRUE(a.open(port(0), "a"));
+  ASSERT_TRUE(b.open(port(1), "b"));
+  ASSERT_TRUE(outsider.open(port(1), "outsider"));
+  a.join("lobby");
+  outsider.join("kitchen");
+  b.join("lobby");
+  b.send({{"type", "typing"}, {"room", "lobby"}, {"active", true}});
+  b.send({{"type", "say"}, {"room", "lobby"}, {"text", "secret"}});
+  EXPECT_EQ(a.next_of("message").value("text", ""), "secret");
+  outsider.send({{"type", "ping"}, {"ref", 1}});
+  json e = outsider.next_skipping_status();
+  EXPECT_EQ(e.value("type", ""), "pong") << e.dump();
+}
+
+// §5.5: presence and the member list cover every instance.
+TEST_F(RoomsRedis, PresenceAcrossInstances) {
+  Member a, b, c;
+  ASSERT_TRUE(a.open(port(0), "alice"));
+  ASSERT_TRUE(b.open(port(1), "bob"));
+  ASSERT_TRUE(c.open(port(2), "carol"));
+  a.join("lobby");
+  b.join("lobby");
+  json joined = c.join("lobby");
+  EXPECT_EQ(joined["members"], json({"alice", "bob", "carol"}));
+  json p = a.next_of("presence");
+  EXPECT_EQ(p.value("name", ""), "bob");
+  p = a.next_of("presence");
+  EXPECT_EQ(p.value("name", ""), "carol");
+  EXPECT_EQ(p.value("action", ""), "join");
+  c.close();
+  p = b.next_of("presence");
+  EXPECT_EQ(p.value("name", ""), "carol");
+  EXPECT_EQ(p.value("action", ""), "leave");
+  EXPECT_EQ(p.value("reason", ""), "disconnected");
+}
+
+// §3: a name is unique in the cluster, not only on one instance.
+TEST_F(RoomsRedis, NamesAreUniqueAcrossInstances) {
+  Member a, b;
+  ASSERT_TRUE(a.open(port(0), "dana"));
+  ASSERT_TRUE(b.open(port(1), "dana"));
+  EXPECT_EQ(a.name(), "dana");
+  EXPECT_EQ(b.name(), "dana-2");
+}
+
+// §7: a client that reconnects to another instance catches up from Redis.
+TEST_F(RoomsRedis, HistoryOnReconnectToAnotherInstance) {
+  Member a, b;
+  ASSERT_TRUE(a.open(port(0), "a"));
+  ASSERT_TRUE(b.open(port(1), "b"));
+  a.join("lobby");
+  b.join("lobby");
+  a.send({{"type", "say"}, {"room", "lobby"}, {"text", "one"}});
+  const auto last = b.next_of("message")["seq"].get<std::uint64_t>();
+  b.close();
+  a.send({{"type", "say"}, {"room", "lobby"}, {"text", "two"}});
+  a.send({{"type", "say"}, {"room", "lobby"}, {"text", "three"}});
+  EXPECT_EQ(a.next_of("message").value("text", ""), "one");
+  EXPECT_EQ(a.next_of("message").value("text", ""), "two");
+  EXPECT_EQ(a.next_of("message").value("text", ""), "three");
+  Member again;
+  ASSERT_TRUE(again.open(port(2), "b"));
+  json joined = again.join("lobby", last);
+  EXPECT_EQ(joined.value("seq", 0), 3);
+  EXPECT_EQ(joined.value("history", 0), 2);
+  EXPECT_EQ(again.next().value("text", ""), "two");
+  EXPECT_EQ(again.next().value("text", ""), "three");
+}
+
+// The restart rule: Redis goes away (status down), instances keep
+// serving, Redis comes back empty; nothing acknowledged is lost, and what was
+// said during the outage is sent (and acknowledged) once it is back.
+TEST_F(RoomsRedis, RedisRestartLosesNoAcknowledgedMessage) {
+  Member a, b;
+  ASSERT_TRUE(a.open(port(0), "a"));
+  ASSERT_TRUE(b.open(port(1), "b"));
+  a.join("lobby");
+  b.join("lobby");
+  for (const char* t : {"before-1", "before-2"}) {
+    a.send({{"type", "say"}, {"room", "lobby"}, {"text", t}});
+    ASSERT_EQ(a.next_of("message").value("text", ""), t);  // acknowledged
+    ASSERT_EQ(b.next_of("message").value("text", ""), t);
+  }
+  redis_->stop();
+  json down = a.next_of("status");
+  EXPECT_EQ(down.value("state", ""), "down");
+  EXPECT_EQ(b.next_of("status").value("state", ""), "down");
+  // Local members are still served.
+  a.send({{"type", "ping"}, {"ref", 5}});
+  EXPECT_EQ(a.next_skipping_status().value("type", ""), "pong");
+  a.send({{"type", "say"}, {"room", "lobby"}, {"text", "during"}});
+  ASSERT_TRUE(redis_->start());
+  EXPECT_EQ(a.next_of("status").value("state", ""), "up");
+  json during = a.next_of("message");
+  EXPECT_EQ(during.value("text", ""), "during");
+  EXPECT_EQ(during.value("seq", 0), 3);
+  EXPECT_EQ(b.next_of("message").value("seq", 0), 3);
+  // Somebody new on the third instance gets everything acknowledged.
+  Member c;
+  ASSERT_TRUE(c.open(port(2), "c"));
+  json joined = c.join("lobby", 0);
+  EXPECT_EQ(joined.value("seq", 0), 3);
+  ASSERT_EQ(joined.value("history", 0), 3);
+  for (const char* t : {"before-1", "before-2", "during"}) {
+    EXPECT_EQ(c.next().value("text", ""), t);
+  }
+}
+
+}  // namespace
+}  // namespace wslab::rooms
