@@ -26,14 +26,16 @@ execute_process(
   ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   file(REMOVE "${OUTPUT}.tmp")
+  # Indented lines keep their line breaks in CMake's error output.
+  string(REGEX REPLACE "\n+$" "" said "${out}${err}")
+  string(REPLACE "\n" "\n    " said "${said}")
   message(FATAL_ERROR
-    "mutant '${MUTANT}': its patch no longer applies.\n"
+    "mutant '${MUTANT}': its patch no longer applies (the file changed where the bug goes).\n"
     "  patch: ${PATCH}\n"
     "  file:  ${SOURCE}\n"
-    "The file changed where the mutant's bug goes. Re-create the bug in the new code and\n"
-    "regenerate the patch (see docs/mutants.md, \"Adding a mutant\"), or drop the mutant\n"
-    "from mutants/catalog.txt.\n"
-    "patch said:\n${out}${err}")
+    "  Re-create the bug in the new code and regenerate the patch (docs/mutants.md,\n"
+    "  \"Adding a mutant\"), or drop the mutant from mutants/catalog.txt.\n"
+    "  patch said:\n    ${said}\n")
 endif()
 
 file(READ "${SOURCE}" before)

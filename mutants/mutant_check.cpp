@@ -129,7 +129,7 @@ struct Child {
 
 // fork + exec argv; stdout to a pipe (capture) or to a file (out_path), stderr inherited.
 std::optional<Child> spawn(const std::vector<std::string>& argv, bool capture,
-                           const std::string& out_path = {}) {
+                           const std::string& out_path = {}, const std::string& err_path = {}) {
   int fds[2] = {-1, -1};
   if (capture && ::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
   int file_fd = -1;
@@ -145,6 +145,10 @@ std::optional<Child> spawn(const std::vector<std::string>& argv, bool capture,
   if (pid == 0) {
     if (capture) ::dup2(fds[1], STDOUT_FILENO);
     if (file_fd >= 0) ::dup2(file_fd, STDOUT_FILENO);
+    if (!err_path.empty()) {
+      const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (err_fd >= 0) ::dup2(err_fd, STDERR_FILENO);
+    }
     ::execv(args[0], args.data());
     std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
     ::_exit(127);
@@ -325,7 +329,7 @@ bool run_conform(const Options& o, const std::vector<std::string>& cases, std::m
     argv.push_back(c);
   }
   const std::string text_path = o.report_dir + "/conform-output.txt";
-  auto conform = spawn(argv, false, text_path);
+  auto conform = spawn(argv, false, text_path, o.report_dir + "/conform-progress.txt");
   if (!conform) {
     stop(server->pid);
     ::close(server->out_fd);

@@ -132,11 +132,27 @@ std::string parse_header_line(std::string_view line, HttpHeaders& out) {
   return {};
 }
 
+// RFC 9112 §3: a request-line starts with the method, a token (RFC 9110 §9.1, §5.6.2),
+// then SP. Before the line ends we can already refuse a byte that no method may hold
+// (e.g. 0x16, the first byte of a TLS ClientHello).
+std::string check_method_start(std::string_view buffer) {
+  for (std::size_t i = 0; i < buffer.size(); ++i) {
+    const auto c = static_cast<unsigned char>(buffer[i]);
+    if (c == ' ') return i == 0 ? "request line starts with a space (empty method)" : std::string();
+    if (!is_tchar(c)) {
+      return "invalid method: byte 0x" + std::string(1, "0123456789abcdef"[c >> 4]) +
+             std::string(1, "0123456789abcdef"[c & 0xF]) +
+             " cannot be part of an HTTP method (RFC 9110 §5.6.2)";
+    }
+  }
+  return {};
+}
+
 // Checks what we can before the head is complete, so garbage is refused at once
 // instead of waiting for a blank line that may never come.
 std::string check_partial(std::string_view buffer, bool request) {
   const auto lf = buffer.find('\n');
-  if (lf == std::string_view::npos) return {};
+  if (lf == std::string_view::npos) return request ? check_method_start(buffer) : std::string();
   if (lf == 0 || buffer[lf - 1] != '\r') return "line not terminated by CRLF";
   const auto line = buffer.substr(0, lf - 1);
   if (line.empty()) return "empty start line";

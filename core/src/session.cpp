@@ -15,6 +15,10 @@ constexpr std::size_t kMaxResponseHead = 16384;
 constexpr std::size_t kMaxEarlyFrames = 1u << 20;
 // Buffers larger than this are freed once empty, so an idle session stays small.
 constexpr std::size_t kKeepCapacity = 256;
+// Server: while the request is this short, every read is checked at once, so bytes that
+// cannot start a request-line (a TLS ClientHello) are refused without waiting for a line end.
+// Longer input is checked when a line ends or the head limit is reached (no quadratic rescans).
+constexpr std::size_t kEarlyCheckBytes = 32;
 
 void release_if_large(std::string& s) {
   if (s.empty() && s.capacity() > kKeepCapacity) std::string().swap(s);
@@ -56,10 +60,20 @@ void Session::emit(Event e) {
 }
 
 std::optional<Event> Session::poll_event() {
-  if (event_head_ >= events_.size()) return std::nullopt;
-  std::optional<Event> e(std::move(events_[event_head_++]));
-  if (event_head_ == events_.size()) {
+  if (!events_pending() && input_paused_) {
+    // The application has seen every event: decode what is still buffered.
+    events_.clear();  // keeps its storage while a burst of messages is worked through
+    event_head_ = 0;
+    handle_frames(last_now_);
+  }
+  if (!events_pending()) {
     std::vector<Event>().swap(events_);  // idle sessions hold no event storage
+    event_head_ = 0;
+    return std::nullopt;
+  }
+  std::optional<Event> e(std::move(events_[event_head_++]));
+  if (!events_pending() && !input_paused_) {
+    std::vector<Event>().swap(events_);
     event_head_ = 0;
   }
   return e;
@@ -94,6 +108,12 @@ std::size_t Session::memory_footprint() const {
 void Session::release_input() {
   std::string().swap(in_);
   std::string().swap(control_buf_);
+  in_pos_ = 0;
+  input_paused_ = false;
+}
+
+void Session::resume_input(Millis now) {
+  if (input_paused_ && !events_pending()) handle_frames(now);
 }
 
 // ---------------------------------------------------------------- input
@@ -112,14 +132,22 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes, Millis now) {
     // A head can only complete (or its first line fail) when a line ends.
     const bool line_end = std::memchr(bytes.data(), '\n', bytes.size()) != nullptr;
     const std::size_t limit = setup_ ? setup_->server.max_head_bytes : 0;
-    if (line_end || awaiting_ != Awaiting::kNothing || in_.size() >= limit) handle_handshake(now);
+    const bool early = role_ == Role::kServer && in_.size() - bytes.size() < kEarlyCheckBytes;
+    if (line_end || early || awaiting_ != Awaiting::kNothing || in_.size() >= limit) {
+      handle_handshake(now);
+    }
     return;
   }
+  // A data message the application has not polled yet: what follows waits for its answer.
+  if (input_paused_ && events_pending()) return;
   handle_frames(now);
 }
 
 void Session::on_eof(Millis now) {
   last_now_ = std::max(last_now_, now);
+  if (state_ == SessionState::kClosed) return;
+  // Bytes that came before the end of the stream are decoded first, in order.
+  while (input_paused_) handle_frames(now);
   if (state_ == SessionState::kClosed) return;
   const SessionState was = state_;
   state_ = SessionState::kClosed;
@@ -148,6 +176,7 @@ void Session::on_eof(Millis now) {
 
 void Session::on_tick(Millis now) {
   last_now_ = std::max(last_now_, now);
+  resume_input(now);
   switch (state_) {
     case SessionState::kConnecting:
       if (handshake_deadline_ && now >= *handshake_deadline_) {
@@ -366,8 +395,13 @@ Status Session::respond_http(int status, std::string_view content_type, std::str
 
 // ---------------------------------------------------------------- frames
 
+// Decodes in_ from in_pos_ until the input runs out, the connection ends, or a data
+// message is complete with more bytes behind it: then it pauses (input_paused_) so the
+// application can answer that message before anything later is acted on (see session.hpp).
 void Session::handle_frames(Millis now) {
-  std::span<std::uint8_t> in(reinterpret_cast<std::uint8_t*>(in_.data()), in_.size());
+  input_paused_ = false;
+  std::span<std::uint8_t> in(reinterpret_cast<std::uint8_t*>(in_.data()) + in_pos_,
+                             in_.size() - in_pos_);
   while (!close_transport_ && !ignore_input_) {
     const FrameDecoder::Event ev = decoder_.next(in);
     if (ev.kind == FrameDecoder::Kind::kNeedMore) break;
@@ -383,9 +417,8 @@ void Session::handle_frames(Millis now) {
         continue;
       }
       in_control_ = false;
-      // §5.5.1: after sending a Close we send no more data; data still arriving is ignored.
-      discarding_ = close_sent_;
-      if (discarding_) continue;
+      // §5.5.1 forbids only SENDING data after our Close: data that still arrives before
+      // the peer's Close is received and delivered like any other.
       const MessageError err = assembler_.on_frame_header(ev.header);
       if (err != MessageError::kNone) {
         fail(close_code_for(err), std::string(describe(err)));
@@ -412,7 +445,6 @@ void Session::handle_frames(Millis now) {
       }
       continue;
     }
-    if (discarding_) continue;
     // §8.1 / §5.6: text is validated chunk by chunk, so bad UTF-8 fails at once.
     const MessageError err = assembler_.on_payload(ev.payload, ev.frame_complete);
     if (err != MessageError::kNone) {
@@ -425,13 +457,22 @@ void Session::handle_frames(Millis now) {
       } else {
         emit(event::Binary{assembler_.take_message()});
       }
+      if (!in.empty()) {
+        input_paused_ = true;
+        break;
+      }
     }
   }
   if (close_transport_ || ignore_input_) {
     release_input();
     return;
   }
-  in_.erase(0, in_.size() - in.size());
+  if (input_paused_) {
+    in_pos_ = in_.size() - in.size();  // no copy: the rest stays where it is
+    return;
+  }
+  in_.erase(0, in_.size() - in.size());  // kNeedMore: normally every byte was taken
+  in_pos_ = 0;
   release_if_large(in_);
 }
 

@@ -89,6 +89,18 @@ TEST(CoreHttp, GarbageStartLineFailsBeforeTheHeadEnds) {
   EXPECT_EQ(parse_request("GET / HTTP/1.1\r\nHost: a\r\n", req).state, ParseState::kNeedMore);
 }
 
+// RFC 9112 §3 + RFC 9110 §5.6.2: the method is a token; a byte that is not a tchar before
+// the first space is an error at once, without waiting for the line to end.
+TEST(CoreHttp, MethodThatIsNotATokenFailsBeforeTheLineEnds) {
+  HttpRequest req;
+  EXPECT_EQ(parse_request(std::string("\x16\x03\x01\x02\x00", 5), req).state, ParseState::kError);
+  EXPECT_EQ(parse_request(" GET", req).state, ParseState::kError);  // empty method
+  EXPECT_EQ(parse_request("GE\x7f", req).state, ParseState::kError);
+  EXPECT_EQ(parse_request("GE", req).state, ParseState::kNeedMore);
+  EXPECT_EQ(parse_request("M-SEARCH", req).state, ParseState::kNeedMore);
+  EXPECT_EQ(parse_request("GET /chat HTTP/1", req).state, ParseState::kNeedMore);
+}
+
 // No complete head within max_head_bytes -> kTooLarge (the server answers 431).
 TEST(CoreHttp, HeadOverTheLimitIsTooLarge) {
   std::string head = "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(300, 'x') + "\r\n\r\n";

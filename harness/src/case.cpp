@@ -3,6 +3,7 @@
 #include "wslab/harness/case.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace wslab::harness {
 
@@ -30,6 +31,7 @@ const Case* Catalog::find(std::string_view id) const {
 }
 
 std::unique_ptr<Probe> CaseContext::probe() {
+  if (log == nullptr) throw std::logic_error("CaseContext::probe(): the context has no WireLog");
   ProbeOptions options;
   options.timeout_scale = timeout_scale;
   options.cancel = cancel;

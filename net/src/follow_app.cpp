@@ -119,7 +119,8 @@ void FollowApp::on_tick(Millis /*now*/) {
 
 void FollowApp::pump() {
   std::vector<FollowEvent> events;
-  const bool more = file_.poll(options_.read_budget, events);
+  const Millis now = steady_now();
+  const bool more = file_.poll(options_.read_budget, now, events);
   bool rewatch = false;
   for (auto& e : events) {
     switch (e.kind) {
@@ -150,6 +151,16 @@ void FollowApp::pump() {
     pump_queued_ = true;
     loop_.defer(this);
   }
+  if (file_.waiting_for_grace() && !grace_timer_) {
+    // The path is empty: if no new file appears, "removed" is due after the grace.
+    grace_timer_ = true;
+    loop_.schedule(now + options_.file.missing_grace + Millis{1}, this, 0);
+  }
+}
+
+void FollowApp::on_timer(std::uint64_t /*key*/, Millis /*now*/) {
+  grace_timer_ = false;
+  pump();
 }
 
 void FollowApp::broadcast(const std::string& text) {

@@ -78,7 +78,7 @@ FollowedFile::Read FollowedFile::read_some(std::size_t& budget, std::vector<Foll
   return Read::kBudget;
 }
 
-bool FollowedFile::poll(std::size_t budget, std::vector<FollowEvent>& out) {
+bool FollowedFile::poll(std::size_t budget, Millis now, std::vector<FollowEvent>& out) {
   if (!fd_.valid()) {
     if (!open_from_start()) return false;  // still missing
     // A file appeared at the path: for a subscriber this is a new file.
@@ -89,11 +89,15 @@ bool FollowedFile::poll(std::size_t budget, std::vector<FollowEvent>& out) {
   // At the end of what we have open. Is it still the file at the path?
   struct stat st {};
   if (::stat(path_.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (!missing_since_) missing_since_ = now;
+    if (now - *missing_since_ < options_.missing_grace) return false;  // maybe a rotation
+    missing_since_.reset();
     flush_partial(out);
     fd_.reset();
     out.push_back(FollowEvent{FollowEvent::Kind::kRemoved, {}});
     return false;
   }
+  missing_since_.reset();
   if (st.st_dev != dev_ || st.st_ino != ino_) {
     flush_partial(out);  // the old file is finished: its last line may lack the LF
     fd_.reset();

@@ -101,12 +101,10 @@ namespace {
 
 // §5.5.1 / §7.1.2: a message that arrives in the same TCP segment as the
 // peer's Close should still be echoed before our Close reply (Autobahn 7.1.1,
-// harness case close.normal.after-message). DISABLED until core changes:
-// Session::on_bytes queues the Close reply (and close_sent_) while parsing the
-// whole chunk, before the App has seen the Text event, so the echo is refused.
-// Proposed core fix: queue the automatic Close reply (and the Close of
-// fail()) when that event is polled, not when the frame is parsed.
-TEST(NetEchoOrdering, DISABLED_EchoesMessageThatArrivesWithClose) {
+// harness case close.normal.after-message). Core's Session pauses decoding
+// after each data message until it is polled, and Connection polls until
+// nothing is left after every read, so the echo goes out before the Close.
+TEST(NetEchoOrdering, EchoesMessageThatArrivesWithClose) {
   EchoApp app;
   ServerThread server(app, quiet_options());
   RawClient client;

@@ -40,9 +40,9 @@ class NetFollowFile : public ::testing::Test {
     f << text;
   }
   // "line" texts and markers ("<rotated>" ...) of one poll.
-  std::vector<std::string> poll(FollowedFile& file, std::size_t budget = 1 << 20) {
+  std::vector<std::string> poll(FollowedFile& file, Millis now = Millis{0}) {
     std::vector<FollowEvent> events;
-    file.poll(budget, events);
+    file.poll(1 << 20, now, events);
     std::vector<std::string> out;
     for (const auto& e : events) {
       switch (e.kind) {
@@ -110,12 +110,31 @@ TEST_F(NetFollowFile, RemovedFileIsWaitedForAndItsSuccessorReadFromItsStart) {
   ASSERT_TRUE(file.start());
   EXPECT_EQ(poll(file), (Lines{"x"}));
   ASSERT_EQ(std::remove(path.c_str()), 0);
-  EXPECT_EQ(poll(file), (Lines{"<removed>"}));
+  EXPECT_EQ(poll(file, Millis{1000}), Lines{});  // within the grace: maybe a rotation
+  EXPECT_TRUE(file.waiting_for_grace());
+  EXPECT_EQ(poll(file, Millis{1499}), Lines{});
+  EXPECT_EQ(poll(file, Millis{1500}), (Lines{"<removed>"}));
   EXPECT_FALSE(file.present());
-  EXPECT_EQ(poll(file), Lines{});
+  EXPECT_FALSE(file.waiting_for_grace());
+  EXPECT_EQ(poll(file, Millis{5000}), Lines{});
   append("y\n");
   EXPECT_EQ(poll(file), (Lines{"<rotated>", "y"}));
   EXPECT_TRUE(file.present());
+}
+
+TEST_F(NetFollowFile, RenameNoticedBeforeTheNewFileExistsIsOneRotation) {
+  append("old\n");
+  FollowedFile file(path, {});
+  ASSERT_TRUE(file.start());
+  EXPECT_EQ(poll(file), (Lines{"old"}));
+  ASSERT_EQ(std::rename(path.c_str(), (path + ".1").c_str()), 0);
+  EXPECT_EQ(poll(file, Millis{10}), Lines{});  // nothing at the path yet
+  {
+    std::ofstream old(path + ".1", std::ios::app);
+    old << "late write to the old file\n";
+  }
+  append("new\n");
+  EXPECT_EQ(poll(file, Millis{20}), (Lines{"late write to the old file", "<rotated>", "new"}));
 }
 
 TEST_F(NetFollowFile, MissingFileAtStartIsWaitedFor) {
@@ -139,11 +158,11 @@ TEST_F(NetFollowFile, BudgetBoundsOnePollAndTheRestComesNext) {
   FollowedFile file(path, {});
   ASSERT_TRUE(file.start());
   std::vector<FollowEvent> events;
-  EXPECT_TRUE(file.poll(11, events));  // stopped by the budget
+  EXPECT_TRUE(file.poll(11, Millis{0}, events));  // stopped by the budget
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].line.text, "0123456789");
   events.clear();
-  EXPECT_FALSE(file.poll(1 << 20, events));
+  EXPECT_FALSE(file.poll(1 << 20, Millis{0}, events));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].line.text, "abcdefghij");
 }

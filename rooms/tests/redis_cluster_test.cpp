@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,14 +97,21 @@ class RedisServer {
   bool start() {
     pid_ = ::fork();
     if (pid_ == 0) {
+      // Never outlive the test binary (a ctest TIMEOUT kills it with SIGKILL).
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       const std::string port = std::to_string(port_);
       ::execl(WSLAB_REDIS_SERVER, WSLAB_REDIS_SERVER, "--port", port.c_str(), "--bind",
               "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning",
               static_cast<char*>(nullptr));
       ::_exit(127);
     }
+    if (pid_ < 0) return false;
     for (int i = 0; i < 250; ++i) {  // at most 5 s
       if (can_connect(port_)) return true;
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {  // exited (port taken?)
+        pid_ = -1;
+        return false;
+      }
       std::this_thread::sleep_for(20ms);
     }
     return false;
@@ -120,6 +128,16 @@ class RedisServer {
   std::uint16_t port_;
   pid_t pid_ = -1;
 };
+
+// A redis-server on a free port; another port if the chosen one was taken
+// meanwhile (free_port closes its socket before redis-server binds).
+std::unique_ptr<RedisServer> start_redis() {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto redis = std::make_unique<RedisServer>(free_port());
+    if (redis->start()) return redis;
+  }
+  return nullptr;
+}
 
 class Member {
  public:
@@ -172,8 +190,8 @@ class Member {
 class RoomsRedis : public ::testing::Test {
  protected:
   void SetUp() override {
-    redis_ = std::make_unique<RedisServer>(free_port());
-    ASSERT_TRUE(redis_->start()) << "redis-server did not start";
+    redis_ = start_redis();
+    ASSERT_NE(redis_, nullptr) << "redis-server did not start";
     for (auto& s : servers_) {
       ASSERT_TRUE(s.start(redis_->url()));
     }
@@ -240,6 +258,7 @@ TEST_F(RoomsRedis, PresenceAcrossInstances) {
   p = a.next_of("presence");
   EXPECT_EQ(p.value("name", ""), "carol");
   EXPECT_EQ(p.value("action", ""), "join");
+  EXPECT_EQ(b.next_of("presence").value("name", ""), "carol");  // carol's join
   c.close();
   p = b.next_of("presence");
   EXPECT_EQ(p.value("name", ""), "carol");
@@ -317,6 +336,60 @@ TEST_F(RoomsRedis, RedisRestartLosesNoAcknowledgedMessage) {
   for (const char* t : {"before-1", "before-2", "during"}) {
     EXPECT_EQ(c.next().value("text", ""), t);
   }
+}
+
+// §5.5 across instances: a presence change published before this instance's
+// SUBSCRIBE is confirmed is not lost (it comes from the members hash once the
+// subscription is confirmed), and one that arrives both ways is told once.
+// Deterministic: the loop never runs, so the SUBSCRIBE is never even sent and
+// the test plays Redis's confirmation itself.
+TEST(RoomsRedisRegistry, PresenceBeforeSubscriptionConfirmedIsNotLost) {
+  auto redis = start_redis();
+  ASSERT_NE(redis, nullptr) << "redis-server did not start";
+  auto url = parse_redis_url(redis->url());
+  ASSERT_TRUE(url);
+  net::EventLoop loop;
+  RedisLink link_a(loop, *url, {});
+  RedisLink link_b(loop, *url, {});
+  link_a.start();
+  link_b.start();
+  ASSERT_TRUE(link_a.up() && link_b.up());
+  RedisRegistry a(Limits{}, "instance-a");
+  RedisRegistry b(Limits{}, "instance-b");
+  a.attach(&link_a);
+  b.attach(&link_b);
+  a.add_user(1, "alice");
+  b.add_user(2, "bob");
+  ASSERT_EQ(a.join(1, "lobby", std::nullopt).status, JoinStatus::kJoined);
+  EXPECT_EQ(a.member_names("lobby"), std::vector<std::string>({"alice"}));
+  // bob joins elsewhere; instance a is not subscribed yet: the PUBLISH is lost.
+  ASSERT_EQ(b.join(2, "lobby", std::nullopt).status, JoinStatus::kJoined);
+  EXPECT_TRUE(a.take_pending().empty());
+  a.on_subscribed("wslab:room:lobby");  // Redis confirms the SUBSCRIBE
+  Deliveries told = a.take_pending();
+  ASSERT_EQ(told.size(), 1U);
+  EXPECT_EQ(told[0].to, 1U);
+  const json p = json::parse(*told[0].text);
+  EXPECT_EQ(p.value("type", ""), "presence");
+  EXPECT_EQ(p.value("name", ""), "bob");
+  EXPECT_EQ(p.value("action", ""), "join");
+  EXPECT_EQ(a.member_names("lobby"), std::vector<std::string>({"alice", "bob"}));
+  // The same join arriving late on the channel is not told twice.
+  const std::string bob_join =
+      std::string("pinstance-b\n") +
+      R"({"type":"presence","room":"lobby","name":"bob","action":"join"})";
+  a.on_message("wslab:room:lobby", bob_join);
+  EXPECT_TRUE(a.take_pending().empty());
+  // A change after the confirmation comes on the channel as usual.
+  b.leave(2, "lobby");
+  a.on_message("wslab:room:lobby",
+               std::string("pinstance-b\n") +
+                   R"({"type":"presence","room":"lobby","name":"bob","action":"leave",)"
+                   R"("reason":"left"})");
+  told = a.take_pending();
+  ASSERT_EQ(told.size(), 1U);
+  EXPECT_EQ(json::parse(*told[0].text).value("action", ""), "leave");
+  EXPECT_EQ(a.member_names("lobby"), std::vector<std::string>({"alice"}));
 }
 
 }  // namespace

@@ -15,7 +15,16 @@
 //    close_timeout (§7.1.1);
 //  - fail the connection with 1002 / 1007 / 1009 as the error demands (§7.1.7).
 //
-// Events come in the order their causes arrived. Every session ends with
+// Events come in the order their causes arrived, and the application gets to
+// answer each data message before anything that arrived after it is acted on:
+// decoding pauses after a Text/Binary event and carries on, from the bytes
+// already buffered, when poll_event() finds the queue empty (or at the next
+// on_bytes / on_tick / on_eof). So a message followed in the same read by a
+// frame that fails the connection, or by the peer's Close, can still be
+// answered before our Close goes out (§5.5.1: data may be sent until then).
+// Poll until std::nullopt after every input. Data messages that arrive after
+// we sent a Close are still delivered (§5.5.1 only forbids sending them).
+// Every session ends with
 // exactly one event::Closed (after HandshakeFailed or ProtocolError when those
 // happen). When should_close_transport() turns true, the I/O layer first
 // writes what pending_output() still holds (the HTTP error, the Close frame),
@@ -161,6 +170,8 @@ class Session {
   void finish(std::uint16_t code, std::string reason, bool clean);
   void emit(Event e);
   void release_input();
+  void resume_input(Millis now);
+  [[nodiscard]] bool events_pending() const { return event_head_ < events_.size(); }
   [[nodiscard]] Status check_can_send() const;
 
   // Everything only the handshake needs lives on the heap and is freed once the
@@ -171,7 +182,7 @@ class Session {
   SessionState state_ = SessionState::kConnecting;
   Awaiting awaiting_ = Awaiting::kNothing;
   bool in_control_ = false;
-  bool discarding_ = false;     // skipping a data frame that arrived after our Close
+  bool input_paused_ = false;   // in_ holds undecoded bytes after a data-message event
   bool ignore_input_ = false;   // client: after the peer's Close, only EOF matters
   bool close_sent_ = false;
   bool close_received_ = false;
@@ -182,6 +193,7 @@ class Session {
   Millis close_timeout_;
   Millis last_now_{0};
   std::string in_;   // unparsed input (handshake head or frames); frames unmask in place here
+  std::size_t in_pos_ = 0;  // frames: in_[0, in_pos_) is decoded (non-zero only while paused)
   std::string out_;  // bytes waiting to be written
   std::size_t out_pos_ = 0;
   std::vector<Event> events_;

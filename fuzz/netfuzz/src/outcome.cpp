@@ -9,11 +9,19 @@
 //                      read as the frame that ended the connection may be missing,
 //                      or (lws) sent after the Close: RFC 6455 §5.5.1 allows both
 //                      orders (allowlist rsv.*.after-valid-message, close.normal.after-message).
-//  R4 incomplete-huge: the stream stops inside a frame: "too-big" (a server that
-//                      refuses the announced length at once) and "silence" (one
-//                      that waits for the bytes) are equal (allowlist limits.frame.length-2-pow-60).
+//  R4 incomplete-huge: a frame over the 16 MiB limit, or one the stream stops
+//                      inside: "too-big" (a server that refuses the announced
+//                      length at once), "silence" (one that waits for the bytes)
+//                      and, for the reference, "rejected" (lws judges the bytes it
+//                      got, e.g. 1007 for bad UTF-8) are equal (allowlist
+//                      limits.frame.length-2-pow-60).
 //  R5 pongs:           only "at least one Pong" is compared: several Pings in one
 //                      read may get one Pong (§5.5.3; lws answers the first).
+//  R10 deferred pong:  lws answers a Ping only once the read it came in ends on a
+//                      frame boundary (found by this fuzzer): if part of the next
+//                      frame came with the Ping and that frame fails, no Pong.
+//                      The reference is excused; the target is not (§5.5.2 "as soon
+//                      as is practical").
 //  R6 unmasked:        lws accepts unmasked client frames (allowlist framing.mask.*):
 //                      the target is compared with core's oracle instead.
 //  R7 reference-only:  the reference's own RFC breaks (data after its Close, a
@@ -151,6 +159,10 @@ Oracle compute_oracle(const Conversation& c) {
     if (p.pause >= kBurstGap || offset == stream.size()) burst_ends.push_back(offset);
   }
   const std::vector<std::size_t> ends = frame_ends(stream);
+  for (std::size_t end : burst_ends) {
+    o.burst_ends_at_frame.push_back(end == stream.size() ||
+                                    std::find(ends.begin(), ends.end(), end) != ends.end());
+  }
   std::size_t pos = 0;
   std::size_t next_frame = 0;
   bool ended = false;
@@ -173,7 +185,7 @@ Oracle compute_oracle(const Conversation& c) {
           o.echoes.push_back({item_for(false, bin->data), b});
         } else if (auto* p = std::get_if<event::Ping>(&*ev)) {
           o.ping_payloads.push_back(p->payload);
-          if (!o.ping_burst) o.ping_burst = b;
+          o.ping_bursts.push_back(b);
           if (!is_valid_utf8(p->payload) && o.reference_unreliable.empty() && !ended) {
             o.reference_unreliable = kR8;
           }
@@ -314,10 +326,15 @@ Comparison compare(const Normalized& target, const Normalized& reference, const 
         }
       }
     }
-    // R4: the stream stops inside a frame.
-    if (!equal && oracle.incomplete_frame && pair_is("too-big", "silence")) {
+    // R4: a frame over the limit, or one the stream stops inside: refused at
+    // once (1009), judged on the bytes that came (the reference: 1002/1007), or
+    // waited for (silence).
+    const bool huge = oracle.incomplete_frame || oracle.terminal == "too-big";
+    if (!equal && huge &&
+        (pair_is("too-big", "silence") ||
+         (target.terminal == "too-big" && reference.terminal == "rejected"))) {
       equal = true;
-      c.rules.push_back("R4 incomplete frame: too-big = silence");
+      c.rules.push_back("R4 frame over the limit or incomplete: too-big = " + reference.terminal);
     }
     // R9: bytes after our Close in the same read: lws parses them and may drop
     // the connection without answering the Close (§5.5.1 MUST answer). Only the
@@ -378,12 +395,21 @@ Comparison compare(const Normalized& target, const Normalized& reference, const 
     c.rules.push_back("R3 echo lost with the connection's last read");
   }
 
-  // R5: pongs.
-  const bool ping_due = oracle.ping_burst && (!oracle.end_burst || *oracle.ping_burst < *oracle.end_burst);
-  if (ping_due) {
-    if (!target.pong) return differ("target never answered a Ping (RFC 6455 §5.5.2)");
-    if (!reference.pong) return differ("reference never answered a Ping");
-  } else if (target.pong != reference.pong) {
+  // R5: pongs. A Ping is due an answer when it came in a read before the one
+  // that ended the connection. R10: lws answers only once the read it came in
+  // ends on a frame boundary, so the reference is held to that alone.
+  bool ping_due = false;
+  bool ping_due_reference = false;
+  for (std::size_t b : oracle.ping_bursts) {
+    if (oracle.end_burst && b >= *oracle.end_burst) continue;
+    ping_due = true;
+    if (b < oracle.burst_ends_at_frame.size() && oracle.burst_ends_at_frame[b]) ping_due_reference = true;
+  }
+  if (ping_due && !target.pong) return differ("target never answered a Ping (RFC 6455 §5.5.2)");
+  if (ping_due_reference && !reference.pong) return differ("reference never answered a Ping");
+  if (ping_due && !reference.pong) {
+    c.rules.push_back("R10 reference defers a Pong while a frame is half read (lws)");
+  } else if (!ping_due && target.pong != reference.pong) {
     c.rules.push_back("R5 pong in the connection's last read");
   }
   return c;

@@ -173,7 +173,7 @@ struct UnitResult {
 };
 
 struct ParsedRun {
-  std::map<std::string, bool> verdicts;  // test -> passed
+  std::vector<std::pair<std::string, bool>> verdicts;  // test -> passed, in the order they ran
   std::map<std::string, std::string> messages;
   std::string unfinished;  // a test that started and never ended (crash or hang)
 };
@@ -193,7 +193,7 @@ ParsedRun parse_gtest_output(const std::string& output) {
     const bool ok = line.rfind("[       OK ] ", 0) == 0;
     const bool failed = line.rfind("[  FAILED  ] ", 0) == 0;
     if ((ok || failed) && !current.empty()) {
-      p.verdicts[current] = ok;
+      p.verdicts.emplace_back(current, ok);
       if (failed) p.messages[current] = buffer;
       current.clear();
       continue;
@@ -268,7 +268,8 @@ UnitResult run_unit_tests(const LabInfo& lab, const fs::path& bin, const CheckOp
   return u;
 }
 
-void print_unit(const LabInfo& lab, const UnitResult& u, const CheckOptions& o, const Out& out) {
+void print_unit(const LabInfo& lab, const UnitResult& u, const fs::path& bin, const CheckOptions& o,
+                const Out& out) {
   out.section("lab " + std::to_string(lab.number) + " (" + std::string(lab.title) + "): unit tests");
   if (!u.problem.empty()) std::printf("%s %s\n", out.red("problem:").c_str(), u.problem.c_str());
   std::printf("%d/%d passed\n", u.passed, u.total);
@@ -281,13 +282,14 @@ void print_unit(const LabInfo& lab, const UnitResult& u, const CheckOptions& o, 
     } else if (i == limit) {
       std::printf("\n... and %zu more failing tests (--all shows them):\n", u.failures.size() - limit);
     }
-    if (i >= limit) std::printf("  %s\n", f.test.c_str());
+    if (i >= limit && (o.all_failures || i < limit + 25)) std::printf("  %s\n", f.test.c_str());
+    if (!o.all_failures && i == limit + 25) std::printf("  ...\n");
   }
   if (!u.failures.empty() || !u.problem.empty()) {
     std::printf("\nread: %s (lesson: %s)\nrerun: %s\n", lab.handout().c_str(),
                 std::string(lab.lesson).c_str(),
-                ("build/.../bin/" + lab.test_target() + " --gtest_filter='Lab" +
-                 std::to_string(lab.number) + "*'")
+                (bin.string() + " --gtest_filter='" +
+                 (u.failures.empty() ? "*" : u.failures.front().test) + "'")
                     .c_str());
   }
 }
@@ -299,6 +301,7 @@ struct HarnessResult {
   std::string problem;
   harness::RunReport report;
   std::vector<int> later;  // per outcome: the later lab it waits for, or 0
+  std::vector<std::string> server_notes;  // "not implemented: ..." lines from the server's log
 };
 
 HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, const Out& out) {
@@ -338,6 +341,18 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
     if (done == total) std::fprintf(stderr, "\r%-80s\r", "");
   };
   h.report = harness::run_cases(cases, ro);
+  // What the server said about unwritten functions (the starter's todo notes).
+  {
+    std::istringstream in(server->output_tail());
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("not implemented:") != std::string::npos &&
+          std::find(h.server_notes.begin(), h.server_notes.end(), line) == h.server_notes.end() &&
+          h.server_notes.size() < 12) {
+        h.server_notes.push_back(line);
+      }
+    }
+  }
   server->stop();
   h.ran = true;
   for (const auto& oc : h.report.outcomes) {
@@ -374,6 +389,10 @@ void print_harness(const HarnessResult& h, const CheckOptions& o, const Out& out
                 static_cast<long long>(e.at.count()), e.what.c_str(),
                 e.case_id.empty() ? "" : (" (during " + e.case_id + ")").c_str());
   }
+  if (!h.server_notes.empty()) {
+    std::printf("%s\n", out.yellow("your server ran into functions you have not written yet:").c_str());
+    for (const auto& n : h.server_notes) std::printf("  %s\n", n.c_str());
+  }
   const std::size_t limit = o.all_failures ? failed.size() : 6;
   for (std::size_t k = 0; k < failed.size(); ++k) {
     const auto& oc = h.report.outcomes[failed[k]];
@@ -383,8 +402,12 @@ void print_harness(const HarnessResult& h, const CheckOptions& o, const Out& out
       if (k == limit) {
         std::printf("\n... and %zu more failing cases (--all shows each in full):\n", failed.size() - limit);
       }
-      std::printf("  %-9s %-60s %s\n", std::string(harness::verdict_name(oc.result.verdict)).c_str(),
-                  oc.info.id.c_str(), oc.result.observed.substr(0, 80).c_str());
+      if (k < limit + 25) {
+        std::printf("  %-9s %-60s %s\n", std::string(harness::verdict_name(oc.result.verdict)).c_str(),
+                    oc.info.id.c_str(), oc.result.observed.substr(0, 80).c_str());
+      } else if (k == limit + 25) {
+        std::printf("  ... (%zu more)\n", failed.size() - k);
+      }
     }
   }
   if (waiting > 0) {
@@ -400,7 +423,7 @@ void print_harness(const HarnessResult& h, const CheckOptions& o, const Out& out
 struct LabScore {
   int unit_passed = 0, unit_total = 0;
   int points = 0, max_points = 0;
-  int cases_failed = 0, waiting = 0, cases = 0;
+  int cases_failed = 0, waiting = 0, cases = 0, non_strict = 0;
   bool unit_problem = false;
 };
 
@@ -460,8 +483,9 @@ int run_check(const CheckOptions& o) {
   for (const auto& l : all_labs()) {
     if (l.number > o.lab) break;
     if (!fs::exists(fs::path(source) / "labs" / std::string(l.topic) / "tests")) continue;
-    units[l.number] = run_unit_tests(l, build_dir / "bin" / l.test_target(), o);
-    print_unit(l, units[l.number], o, out);
+    const fs::path bin = build_dir / "bin" / l.test_target();
+    units[l.number] = run_unit_tests(l, bin, o);
+    print_unit(l, units[l.number], bin, o, out);
     LabScore& s = scores[l.number];
     s.unit_passed = units[l.number].passed;
     s.unit_total = units[l.number].total;
@@ -483,6 +507,7 @@ int run_check(const CheckOptions& o) {
       s.max_points += oc.info.points;
       s.points += oc.score;
       if (oc.failed()) ++s.cases_failed;
+      if (oc.result.verdict == harness::Verdict::kNonStrict) ++s.non_strict;
     }
     if (!o.report_dir.empty() && h.ran) {
       harness::ReportOptions ro;
@@ -496,7 +521,7 @@ int run_check(const CheckOptions& o) {
   }
 
   out.section("score");
-  std::printf("%-4s %-48s %-12s %-26s %s\n", "lab", "topic", "unit tests", "conformance (points)", "");
+  std::printf("%-4s %-10s %-11s %-32s %s\n", "lab", "topic", "unit tests", "conformance points (cases)", "");
   bool all_ok = true;
   for (const auto& [n, s] : scores) {
     const LabInfo* l = find_lab(n);
@@ -512,12 +537,15 @@ int run_check(const CheckOptions& o) {
     } else if (s.cases == 0 && s.waiting == 0) {
       std::snprintf(conf, sizeof conf, h.ran ? "no cases" : "(not run)");
     } else {
-      std::snprintf(conf, sizeof conf, "%d/%d (%d of %d cases fail)", s.points, s.max_points,
-                    s.cases_failed, s.cases);
+      std::snprintf(conf, sizeof conf, "%d/%d (%d/%d pass)", s.points, s.max_points,
+                    s.cases - s.cases_failed, s.cases);
     }
-    std::string extra = s.waiting > 0 ? std::to_string(s.waiting) + " wait for a later lab" : "";
-    std::string topic = l != nullptr ? std::string(l->title) : "lab " + std::to_string(n);
-    std::printf("%-4d %-48s %-12s %-26s %s %s\n", n, topic.c_str(), unit, conf,
+    std::string extra;
+    if (s.non_strict > 0) extra += " " + std::to_string(s.non_strict) + " non-strict;";
+    if (s.waiting > 0) extra += " " + std::to_string(s.waiting) + " wait for a later lab;";
+    if (!extra.empty()) extra.pop_back();
+    std::string topic = l != nullptr ? std::string(l->topic.substr(3)) : "lab " + std::to_string(n);
+    std::printf("%-4d %-10s %-11s %-32s %s%s\n", n, topic.c_str(), unit, conf,
                 unit_ok && (o.unit_only || (h.ran && cases_ok)) ? out.green("PASS").c_str()
                                                                   : out.red("FAIL").c_str(),
                 extra.c_str());

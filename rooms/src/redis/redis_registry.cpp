@@ -37,7 +37,9 @@ end
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[1]) + 1))
 return 1)";
 
-// This instance's members of a room are exactly ARGV[2..].
+// This instance's members of a room are exactly ARGV[2..]; returns the names
+// that were missing (Redis restarted empty), whose presence join is published
+// again so instances that already re-read the hash hear them come back.
 constexpr const char* kMembersScript = R"(
 local h = redis.call('HGETALL', KEYS[1])
 local keep = {}
@@ -45,8 +47,11 @@ for i = 2, #ARGV do keep[ARGV[i]] = true end
 for i = 1, #h, 2 do
   if h[i + 1] == ARGV[1] and not keep[h[i]] then redis.call('HDEL', KEYS[1], h[i]) end
 end
-for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
-return 1)";
+local added = {}
+for i = 2, #ARGV do
+  if redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) == 1 then added[#added + 1] = ARGV[i] end
+end
+return added)";
 
 constexpr const char* kReleaseScript = R"(
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -191,6 +196,8 @@ void RedisRegistry::unsubscribe_if_empty(std::string_view room) {
   auto it = rooms_.find(room);
   if (it == rooms_.end() || !it->second.members.empty() || !it->second.subscribed) return;
   it->second.subscribed = false;
+  it->second.confirmed = false;
+  it->second.roster.clear();
   if (link_ != nullptr && link_->up()) link_->unsubscribe(channel_of(room));
 }
 
@@ -201,6 +208,7 @@ std::vector<std::string> RedisRegistry::remove_user(ConnId conn) {
   users_.erase(it);
   names_.erase(user.name);
   for (const auto& room : user.rooms) {
+    rooms_[room].roster.erase(user.name);
     auto& members = rooms_[room].members;
     members.erase(std::remove(members.begin(), members.end(), conn), members.end());
     if (up()) {
@@ -264,12 +272,19 @@ JoinOutcome RedisRegistry::join(ConnId conn, std::string_view room,
   for (const auto& e : snap.elements[1].elements) {
     if (auto m = decode_entry(e.str)) history.push_back(std::move(*m));
   }
+  std::optional<std::set<std::string>> first_roster;
+  if (auto it = rooms_.find(room); it == rooms_.end() || !it->second.subscribed) {
+    first_roster = read_members(room, it == rooms_.end() ? Room{} : it->second);
+  }
   if (!already) {  // Redis first: a failure leaves nothing half done here
     call({"HSET", members_key(room), user.name, instance_});
     presence(room, user.name, true, false);
   }
   Room& r = rooms_[std::string(room)];
   if (!r.subscribed) {
+    // Until the SUBSCRIBE is confirmed this is the view; on_subscribed reconciles.
+    r.roster = std::move(*first_roster);
+    r.confirmed = false;
     r.delivered = std::max(r.delivered, out.seq);
     subscribe(room, r);  // what is published before SUBSCRIBE takes effect: on_subscribed
   }
@@ -297,6 +312,7 @@ JoinOutcome RedisRegistry::join(ConnId conn, std::string_view room,
     return out;
   }
   r.members.push_back(conn);
+  r.roster.insert(user.name);
   user.rooms.emplace_back(room);
   out.status = JoinStatus::kJoined;
   return out;
@@ -309,6 +325,7 @@ bool RedisRegistry::leave(ConnId conn, std::string_view room) {
   auto pos = std::find(rooms.begin(), rooms.end(), room);
   if (pos == rooms.end()) return false;
   rooms.erase(pos);
+  rooms_[std::string(room)].roster.erase(uit->second.name);
   auto& members = rooms_[std::string(room)].members;
   members.erase(std::remove(members.begin(), members.end(), conn), members.end());
   if (up()) {
@@ -337,6 +354,11 @@ std::span<const ConnId> RedisRegistry::members(std::string_view room) const {
 
 std::vector<std::string> RedisRegistry::member_names(std::string_view room) const {
   std::vector<std::string> names;
+  if (auto it = rooms_.find(room); it != rooms_.end() && it->second.subscribed) {
+    // The roster, not a fresh read: the list and the presence events that follow
+    // it must agree (see the header).
+    return {it->second.roster.begin(), it->second.roster.end()};
+  }
   if (auto it = rooms_.find(room); it != rooms_.end()) {
     for (ConnId c : it->second.members) names.push_back(users_.at(c).name);
   }
@@ -386,8 +408,17 @@ void RedisRegistry::on_message(std::string_view channel, std::string_view payloa
   } else if (kind == 'p' || kind == 't') {
     const auto nl = payload.find('\n');
     if (nl == std::string_view::npos || payload.substr(0, nl) == instance_) return;
-    auto text = std::make_shared<const std::string>(payload.substr(nl + 1));
-    for (ConnId member : r.members) pending_.push_back({member, text});
+    const std::string_view event_text = payload.substr(nl + 1);
+    if (kind == 'p') {
+      if (!r.confirmed) return;  // older than the read on_subscribed makes
+      auto j = json::parse(event_text, nullptr, false);
+      if (!j.is_object() || !j.contains("name") || !j["name"].is_string()) return;
+      const std::string name = j["name"].get<std::string>();
+      const bool changed = j.value("action", "") == "join" ? r.roster.insert(name).second
+                                                           : r.roster.erase(name) == 1;
+      if (!changed) return;  // already told (by the read after SUBSCRIBE)
+    }
+    tell_members(r, std::make_shared<const std::string>(event_text));
   }
   if (!pending_.empty() && wake_) wake_();
 }
@@ -397,9 +428,42 @@ void RedisRegistry::on_subscribed(std::string_view channel) {
   const std::string_view room = channel.substr(kRoomPrefix.size());
   auto it = rooms_.find(room);
   if (it == rooms_.end() || !it->second.subscribed) return;
+  Room& r = it->second;
   // Published between our snapshot and the subscription: it is in the history.
-  fill(room, it->second, std::nullopt);
+  fill(room, r, std::nullopt);
+  // Presence published before the subscription: it is in the members hash.
+  reconcile(room, r, read_members(room, r));
+  r.confirmed = true;
   if (!pending_.empty() && wake_) wake_();
+}
+
+std::set<std::string> RedisRegistry::read_members(std::string_view room, const Room& r) {
+  std::set<std::string> names;
+  for (const auto& e : call({"HKEYS", members_key(room)}).elements) names.insert(e.str);
+  for (ConnId c : r.members) names.insert(users_.at(c).name);
+  return names;
+}
+
+void RedisRegistry::tell_members(const Room& r, std::shared_ptr<const std::string> text) {
+  for (ConnId member : r.members) pending_.push_back({member, text});
+}
+
+void RedisRegistry::reconcile(std::string_view room, Room& r, std::set<std::string> now) {
+  auto tell = [&](const std::string& name, bool join) {
+    // Who left while we were not listening: we cannot tell a `leave` from a
+    // dropped connection, and "disconnected" promises less.
+    event::Presence p{std::string(room), name,
+                      join ? event::PresenceAction::kJoin : event::PresenceAction::kLeave,
+                      join ? event::LeaveReason::kLeft : event::LeaveReason::kDisconnected};
+    tell_members(r, std::make_shared<const std::string>(encode(p)));
+  };
+  for (const auto& name : r.roster) {
+    if (!now.contains(name)) tell(name, false);
+  }
+  for (const auto& name : now) {
+    if (!r.roster.contains(name)) tell(name, true);
+  }
+  r.roster = std::move(now);
 }
 
 void RedisRegistry::resync() {
@@ -415,8 +479,10 @@ void RedisRegistry::resync() {
     call(restore);
     std::vector<std::string> members{"EVAL", kMembersScript, "1", members_key(room), instance_};
     for (ConnId c : r.members) members.push_back(users_.at(c).name);
-    call(members);
+    for (const auto& added : call(members).elements) presence(room, added.str, true, false);
     r.subscribed = false;
+    r.confirmed = false;  // on_subscribed reconciles presence missed while away
+    if (r.members.empty()) r.roster.clear();
     if (!r.members.empty()) subscribe(room, r);
   }
   for (const auto& [name, conn] : names_) call({"SET", user_key(name), instance_, "NX"});

@@ -34,7 +34,7 @@ struct FollowOptions {
   std::size_t read_budget = 1 << 20;  // bytes read per loop round
 };
 
-class FollowApp final : public App, public IoHandler, public Deferred {
+class FollowApp final : public App, public IoHandler, public TimerHandler, public Deferred {
  public:
   // Opens the file (or waits for it if it does not exist yet; its directory
   // must exist), reads its last lines into the backlog, and starts watching.
@@ -49,6 +49,7 @@ class FollowApp final : public App, public IoHandler, public Deferred {
 
   void on_io(std::uint32_t events) override;  // the inotify descriptor
   void run_deferred() override;               // the rest of a burst
+  void on_timer(std::uint64_t key, Millis now) override;  // the end of a missing grace
 
   [[nodiscard]] std::size_t subscriber_count() const { return subscribers_.size(); }
   [[nodiscard]] const FollowBacklog& backlog() const { return backlog_; }
@@ -74,6 +75,7 @@ class FollowApp final : public App, public IoHandler, public Deferred {
   int file_watch_ = -1;
   std::string base_name_;
   bool pump_queued_ = false;
+  bool grace_timer_ = false;
   std::unordered_map<std::uint64_t, Connection*> subscribers_;
 };
 

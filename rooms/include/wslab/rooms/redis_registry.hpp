@@ -20,11 +20,34 @@
 // flight, a (re)subscription that missed some) is filled from the history,
 // and anything at or below the delivered seq is dropped as a duplicate.
 // Calls that need Redis throw RedisUnavailable before changing local state.
+//
+// Presence (§5.5) has no seq and pub/sub keeps nothing, so a presence event
+// published before this instance's SUBSCRIBE took effect would be lost (the
+// SUBSCRIBE goes out on the async connection one round trip after the first
+// local join). The design that closes this window: each subscribed room has a
+// roster, the member names this instance's members were told about (in the
+// `joined` list, then by presence events; every local member sees the same
+// sequence). Once Redis confirms the SUBSCRIBE, the members hash is read and
+// its difference from the roster goes out as presence events. Why nothing is
+// missed: every instance writes the hash (HSET/HDEL) before it PUBLISHes the
+// event, so a change whose PUBLISH came before our SUBSCRIBE is already in the
+// hash we read after the confirmation, and one whose PUBLISH came after it
+// reaches us on the channel. A change seen both ways is a no-op on the roster
+// (join of a known name, leave of an unknown one) and is dropped, so nobody
+// hears a change twice; the last event for a name is its last write, so the
+// roster ends equal to the hash. Presence from before the confirmation is
+// ignored (the read covers it). The same read after a Redis outage (resync
+// resubscribes) repairs presence lost while Redis was away; if Redis came
+// back empty, an instance that reads before another restored its members
+// tells a leave, and the restoring instance publishes their joins again, so
+// views may flap once but end right. Typing is not covered: it is ephemeral,
+// clients repeat it every 3 s (§4.6).
 #pragma once
 
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "wslab/rooms/redis_link.hpp"
@@ -70,7 +93,9 @@ class RedisRegistry final : public RoomRegistry {
   struct Room {
     std::vector<ConnId> members;  // this instance's
     std::uint64_t delivered = 0;  // highest seq given to local members
-    bool subscribed = false;
+    bool subscribed = false;      // SUBSCRIBE sent
+    bool confirmed = false;       // ... and confirmed by Redis
+    std::set<std::string> roster;  // names local members were told of (see top)
     std::map<std::uint64_t, StoredMessage> kept;  // last delivered, for restoring Redis
   };
   struct User {
@@ -89,6 +114,11 @@ class RedisRegistry final : public RoomRegistry {
   void presence(std::string_view room, const std::string& name, bool join, bool disconnected);
   void subscribe(std::string_view room, Room& r);
   void unsubscribe_if_empty(std::string_view room);
+  // The members hash (plus local members), read now.
+  std::set<std::string> read_members(std::string_view room, const Room& r);
+  // Presence events for the difference between r.roster and `now`; roster = now.
+  void reconcile(std::string_view room, Room& r, std::set<std::string> now);
+  void tell_members(const Room& r, std::shared_ptr<const std::string> text);
 
   Limits limits_;
   std::string instance_;

@@ -37,7 +37,8 @@ struct Oracle {
   };
   std::vector<Item> echoes;
   std::vector<std::string> ping_payloads;  // pings core answered
-  std::optional<std::size_t> ping_burst;   // burst of the first answered ping
+  std::vector<std::size_t> ping_bursts;    // the burst of each answered ping
+  std::vector<bool> burst_ends_at_frame;   // does burst b end on a frame boundary?
   std::optional<std::size_t> end_burst;    // burst in which the connection ended, if it did
   std::string terminal = "silence";        // core's terminal class
   bool incomplete_frame = false;           // the stream stops inside a frame
