@@ -78,6 +78,7 @@ void add_app_flags(CLI::App* cmd, AppFlags& flags) {
                                  "Push every line appended to FILE to every client "
                                  "(wslab.follow.v1, page web/follow.html); rotation and "
                                  "truncation restart from the new file's start")
+                     ->type_name("FILE")
                      ->excludes(rooms);
   cmd->add_option("--follow-backlog", flags.follow_backlog,
                   "With --follow: how many of the last lines a new client gets first")

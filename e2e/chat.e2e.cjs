@@ -146,6 +146,7 @@ test('after a network drop the page reconnects and catches up from history', {ti
     await say(bob, 'back');
     await alice.waitForSelector(sel.message(4, 'bob'));
     await screenshot(bob, `${PEER}-chat-caught-up`);
+    await screenshot(alice, `${PEER}-chat-presence`);
   } finally {
     await env.close();
   }

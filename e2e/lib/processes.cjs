@@ -31,6 +31,7 @@ class ServerProcess {
     this.proc = null;
     this.port = 0;
     this.stderr = '';
+    if (logFile) fs.writeFileSync(logFile, '');  // this run's log only (restarts append)
   }
 
   async start() {

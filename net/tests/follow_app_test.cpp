@@ -38,10 +38,11 @@ class NetFollowApp : public ::testing::Test {
     std::remove((path + ".1").c_str());
     ::rmdir(dir.c_str());
   }
-  void start(std::size_t backlog) {
+  void start(std::size_t backlog, std::size_t read_budget = 1 << 20) {
     FollowOptions fo;
     fo.path = path;
     fo.backlog = backlog;
+    fo.read_budget = read_budget;
     auto made = FollowApp::create(loop, std::move(fo));
     ASSERT_TRUE(made) << made.error();
     app = std::move(*made);
@@ -122,6 +123,40 @@ TEST_F(NetFollowApp, RotationAndTruncationAreAnnounced) {
   EXPECT_EQ(next_text(c), R"({"type":"reset","reason":"truncated"})");
   append("c\n");
   EXPECT_EQ(next_text(c), R"({"type":"line","n":3,"text":"c"})");
+}
+
+TEST_F(NetFollowApp, RemovalIsAnnouncedAfterTheGraceWithoutATick) {
+  append("a\n");
+  start(50);
+  RawClient c;
+  subscribe(c);
+  next_text(c);  // hello
+  next_text(c);  // a (backlog)
+  ASSERT_EQ(std::remove(path.c_str()), 0);
+  EXPECT_EQ(next_text(c), R"({"type":"reset","reason":"removed"})");
+  append("b\n");
+  EXPECT_EQ(next_text(c), R"({"type":"reset","reason":"rotated"})");
+  EXPECT_EQ(next_text(c), R"({"type":"line","n":2,"text":"b"})");
+}
+
+TEST_F(NetFollowApp, BurstLargerThanTheReadBudgetArrivesWholeAndInOrder) {
+  start(0, 64 * 1024);  // ~23 loop rounds for the burst below
+  RawClient c;
+  subscribe(c);
+  next_text(c);  // hello
+  std::string burst;
+  constexpr int kLines = 20000;
+  for (int i = 1; i <= kLines; ++i) {
+    burst += "line " + std::to_string(i) + " " + std::string(64, 'x') + "\n";
+  }
+  append(burst);
+  EXPECT_EQ(next_text(c), R"({"type":"reset","reason":"rotated"})");
+  for (int i = 1; i <= kLines; ++i) {
+    const std::string text = next_text(c);
+    const std::string want = R"({"type":"line","n":)" + std::to_string(i) + R"(,"text":"line )" +
+                             std::to_string(i) + " ";
+    ASSERT_EQ(text.rfind(want, 0), 0u) << text;
+  }
 }
 
 TEST_F(NetFollowApp, MissingDirectoryIsAnErrorWithAMessage) {

@@ -17,9 +17,14 @@
 //                      limits.frame.length-2-pow-60).
 //  R5 pongs:           only "at least one Pong" is compared: several Pings in one
 //                      read may get one Pong (§5.5.3; lws answers the first).
-//  R10 deferred pong:  lws answers a Ping only once the read it came in ends on a
-//                      frame boundary (found by this fuzzer): if part of the next
-//                      frame came with the Ping and that frame fails, no Pong.
+//  R10 deferred write: lws answers a Ping, or echoes a message, only once the read
+//                      it came in ends on a frame boundary (found by this fuzzer):
+//                      if part of the next frame came along and that frame fails,
+//                      no Pong, and the echo is written after its Close (or never).
+//  R11 queued echoes:  our Close in the same read as two or more messages of 4 KiB
+//                      or more in total: the reference (lws + RefServer) drops TCP
+//                      without a Close (found by this fuzzer; §5.5.1 MUST answer).
+//                      Excused for the reference only.
 //                      The reference is excused; the target is not (§5.5.2 "as soon
 //                      as is practical").
 //  R6 unmasked:        lws accepts unmasked client frames (allowlist framing.mask.*):
@@ -179,10 +184,10 @@ Oracle compute_oracle(const Conversation& c) {
         // the same read also ended the connection: R3 makes those optional.
         if (auto* t = std::get_if<event::Text>(&*ev)) {
           (void)s.send_text(t->data);
-          o.echoes.push_back({item_for(true, t->data), b});
+          o.echoes.push_back({item_for(true, t->data), b, t->data.size()});
         } else if (auto* bin = std::get_if<event::Binary>(&*ev)) {
           (void)s.send_binary(bin->data);
-          o.echoes.push_back({item_for(false, bin->data), b});
+          o.echoes.push_back({item_for(false, bin->data), b, bin->data.size()});
         } else if (auto* p = std::get_if<event::Ping>(&*ev)) {
           o.ping_payloads.push_back(p->payload);
           o.ping_bursts.push_back(b);
@@ -209,6 +214,7 @@ Oracle compute_oracle(const Conversation& c) {
             o.terminal = close_class(cr->code);
             o.end_burst = b;
             o.bytes_after_close_in_read = burst_ends[b] > pos;
+            o.ended_by_our_close = true;
           }
           ended = true;
         }
@@ -344,6 +350,24 @@ Comparison compare(const Normalized& target, const Normalized& reference, const 
       equal = true;
       c.rules.push_back("R9 reference read past our Close and dropped the connection (lws)");
     }
+    // R11: our Close came in the same read as two or more messages totalling
+    // 4 KiB or more: the reference drops TCP without answering (lws + RefServer;
+    // §5.5.1 MUST answer). Excused for the reference only.
+    if (!equal && oracle.ended_by_our_close && reference.terminal == "rejected" &&
+        reference.detail.rfind("TCP", 0) == 0 && target.terminal == oracle.terminal) {
+      std::size_t count = 0;
+      std::size_t bytes = 0;
+      for (const auto& e : oracle.echoes) {
+        if (oracle.end_burst && e.burst == *oracle.end_burst) {
+          ++count;
+          bytes += e.bytes;
+        }
+      }
+      if (count >= 2 && bytes >= 4096) {
+        equal = true;
+        c.rules.push_back("R11 reference drops TCP when our Close follows queued echoes (lws)");
+      }
+    }
     // R7: the reference answers a malformed Close with a malformed Close.
     if (!equal && reference.terminal == "malformed-close" && target.terminal == "rejected") {
       equal = true;
@@ -357,41 +381,57 @@ Comparison compare(const Normalized& target, const Normalized& reference, const 
   }
 
   // Echoes (R3): items the oracle saw before the ending burst are required on
-  // both sides, in order; later ones may be missing.
+  // both sides, in order; later ones may be missing. R10: the reference is held
+  // only to the echoes before the first read that ended inside a frame (lws
+  // defers its writes until that frame is complete, and loses them if it fails).
   std::size_t required = 0;
+  std::size_t required_reference = 0;
+  bool deferred = false;
   std::map<std::string, int> optional;
+  std::map<std::string, int> optional_reference;
   for (const auto& e : oracle.echoes) {
-    if (oracle.end_burst && e.burst >= *oracle.end_burst) {
-      ++optional[e.item];
-    } else {
+    const bool due = !oracle.end_burst || e.burst < *oracle.end_burst;
+    const bool at_frame = e.burst < oracle.burst_ends_at_frame.size() && oracle.burst_ends_at_frame[e.burst];
+    if (due) {
       ++required;
+    } else {
+      ++optional[e.item];
+    }
+    deferred = deferred || !due || !at_frame;
+    if (deferred) {
+      ++optional_reference[e.item];
+    } else {
+      ++required_reference;
     }
   }
-  for (const Normalized* side : {&target, &reference}) {
-    if (side->items.size() < required) {
-      return differ(std::string(side == &target ? "target" : "reference") + " echoed " +
-                    std::to_string(side->items.size()) + " messages, " +
-                    std::to_string(required) + " were due before the connection ended");
-    }
+  if (target.items.size() < required) {
+    return differ("target echoed " + std::to_string(target.items.size()) + " messages, " +
+                  std::to_string(required) + " were due before the connection ended");
   }
-  for (std::size_t i = 0; i < required; ++i) {
+  if (reference.items.size() < required_reference) {
+    return differ("reference echoed " + std::to_string(reference.items.size()) + " messages, " +
+                  std::to_string(required_reference) + " were due before the connection ended");
+  }
+  const std::size_t common = std::min(target.items.size(), reference.items.size());
+  for (std::size_t i = 0; i < common; ++i) {
     if (target.items[i] != reference.items[i]) {
       return differ("echo " + std::to_string(i) + " differs: target " + target.items[i] +
                     ", reference " + reference.items[i]);
     }
   }
-  bool used_r3 = false;
-  for (const Normalized* side : {&target, &reference}) {
-    std::map<std::string, int> left = optional;
-    for (std::size_t i = required; i < side->items.size(); ++i) {
-      if (--left[side->items[i]] < 0) {
-        return differ(std::string(side == &target ? "target" : "reference") +
-                      " sent an unexpected message: " + side->items[i]);
-      }
+  for (std::size_t i = required; i < target.items.size(); ++i) {
+    if (--optional[target.items[i]] < 0) {
+      return differ("target sent an unexpected message: " + target.items[i]);
     }
-    used_r3 = used_r3 || side->items.size() != required;
   }
-  if (target.items.size() != reference.items.size() && used_r3) {
+  for (std::size_t i = required_reference; i < reference.items.size(); ++i) {
+    if (--optional_reference[reference.items[i]] < 0) {
+      return differ("reference sent an unexpected message: " + reference.items[i]);
+    }
+  }
+  if (reference.items.size() < required) {
+    c.rules.push_back("R10 reference defers an echo while a frame is half read (lws)");
+  } else if (target.items.size() != reference.items.size()) {
     c.rules.push_back("R3 echo lost with the connection's last read");
   }
 

@@ -228,6 +228,64 @@ TEST(FuzzNetFuzz, PongWithAStrangePayloadIsAViolation) {
   ASSERT_EQ(n.violations.size(), 1u);
 }
 
+// R8 (found by this fuzzer): lws fails a Pong whose payload is not UTF-8; §5.5.3
+// allows any bytes, so the oracle judges such conversations.
+TEST(FuzzNetFuzz, ControlPayloadThatIsNotUtf8MakesTheReferenceUnreliable) {
+  Conversation c;
+  c.frames = {frame(Opcode::kPong, std::string("\x0b\xb8" "app", 5)), frame(Opcode::kClose, encode_close_payload(1000))};
+  const Oracle o = compute_oracle(c);
+  EXPECT_NE(o.reference_unreliable.find("R8"), std::string::npos) << o.reference_unreliable;
+  EXPECT_EQ(o.terminal, "close 1000");
+}
+
+// R9 (found by this fuzzer): bytes after our Close in the same read; lws may drop
+// without answering the Close. Excused for the reference only (§5.5.1 MUST answer).
+TEST(FuzzNetFuzz, ReferenceDroppingAfterOurCloseIsExcusedButTheTargetIsNot) {
+  Conversation c;
+  c.frames = {frame(Opcode::kClose, encode_close_payload(1000)), frame(Opcode::kText, "junk")};
+  c.frames[1].rsv2 = true;
+  const Oracle o = compute_oracle(c);
+  EXPECT_TRUE(o.bytes_after_close_in_read);
+  const Normalized echoed = normalize(outcome({obs(Observation::Kind::kClose, "", 1000)}), o);
+  const Normalized dropped = normalize(outcome({obs(Observation::Kind::kTcpClosed)}), o);
+  EXPECT_TRUE(compare(echoed, dropped, o).same);
+  EXPECT_FALSE(compare(dropped, echoed, o).same);
+}
+
+// R10 (found by this fuzzer): a Ping that came with part of the next frame.
+TEST(FuzzNetFuzz, PongDeferredByAHalfReadFrameIsExcusedForTheReferenceOnly) {
+  Conversation c;
+  c.frames = {frame(Opcode::kPing, "mid"), frame(Opcode::kContinuation, "lo")};
+  c.cuts = {{c.frames[0].build().size() + 3, Millis{60}}};  // ping + 3 bytes, then the rest
+  const Oracle o = compute_oracle(c);
+  ASSERT_EQ(o.terminal, "rejected");  // a continuation with no message (§5.4)
+  const Normalized with_pong = normalize(
+      outcome({obs(Observation::Kind::kPong, "mid"), obs(Observation::Kind::kClose, "", 1002)}), o);
+  const Normalized without = normalize(outcome({obs(Observation::Kind::kClose, "", 1002)}), o);
+  EXPECT_TRUE(compare(with_pong, without, o).same);
+  EXPECT_FALSE(compare(without, with_pong, o).same);
+}
+
+// R11 (found by this fuzzer): lws drops TCP when our Close follows queued echoes.
+TEST(FuzzNetFuzz, ReferenceDroppingWithEchoesQueuedIsExcusedButTheTargetIsNot) {
+  Conversation c;
+  c.frames = {frame(Opcode::kBinary, std::string(5000, 'L')), frame(Opcode::kBinary, std::string(5000, 'L')),
+              frame(Opcode::kClose, encode_close_payload(1001))};
+  const Oracle o = compute_oracle(c);
+  ASSERT_TRUE(o.ended_by_our_close);
+  const Normalized answered = normalize(outcome({obs(Observation::Kind::kClose, "", 1001)}), o);
+  const Normalized dropped = normalize(outcome({obs(Observation::Kind::kTcpClosed)}), o);
+  EXPECT_TRUE(compare(answered, dropped, o).same);
+  EXPECT_FALSE(compare(dropped, answered, o).same);
+  // Small messages: lws answers the Close, so a drop is a difference.
+  c.frames[0].payload = "AA";
+  c.frames[1].payload = "BB";
+  const Oracle small = compute_oracle(c);
+  EXPECT_FALSE(compare(normalize(outcome({obs(Observation::Kind::kClose, "", 1001)}), small),
+                       normalize(outcome({obs(Observation::Kind::kTcpClosed)}), small), small)
+                   .same);
+}
+
 TEST(FuzzNetFuzz, RemoteTargetIsRefusedWithoutAllowRemote) {
   FuzzOptions options;
   options.url = "ws://192.0.2.1:9001/";

@@ -34,6 +34,7 @@ struct Oracle {
   struct Item {
     std::string item;  // as in Normalized::items
     std::size_t burst = 0;
+    std::size_t bytes = 0;
   };
   std::vector<Item> echoes;
   std::vector<std::string> ping_payloads;  // pings core answered
@@ -42,7 +43,8 @@ struct Oracle {
   std::optional<std::size_t> end_burst;    // burst in which the connection ended, if it did
   std::string terminal = "silence";        // core's terminal class
   bool incomplete_frame = false;           // the stream stops inside a frame
-  bool bytes_after_close_in_read = false;  // our Close ended it, and more bytes came in that read
+  bool ended_by_our_close = false;         // our Close frame ended the connection
+  bool bytes_after_close_in_read = false;  // ... and more bytes came in that read
   // Set when the reference (libwebsockets) is known to mishandle this
   // conversation: the target is then compared with the oracle instead.
   std::string reference_unreliable;
