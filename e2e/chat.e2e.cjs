@@ -15,7 +15,7 @@ const {sel, openChat, join, say, messages, members, states} = require('./lib/cha
 const PEER = process.argv.includes('--peer') ? process.argv[process.argv.indexOf('--peer') + 1] : 'wslab';
 const WEB_ROOT = process.env.WSLAB_WEB_ROOT;
 const TOKEN = 's3cret';
-const RECONNECT_MS = 15000;  // bound for a reconnect: backoff is random, up to 250 ms * 2^attempt
+const RECONNECT_MS = 20000;  // bound for a reconnect: backoff is random, up to 250 ms * 2^attempt
 
 let browser;
 let files;  // static server for the pages (refpeer only)
@@ -119,7 +119,7 @@ test('one leaves and the other sees the presence change', {timeout: 30000}, asyn
   }
 });
 
-test('after a network drop the page reconnects and catches up from history', {timeout: 40000}, async () => {
+test('after a network drop the page reconnects and catches up from history', {timeout: 60000}, async () => {
   const env = await rooms('network-drop');
   try {
     const proxy = await env.proxy();
@@ -152,7 +152,7 @@ test('after a network drop the page reconnects and catches up from history', {ti
   }
 });
 
-test('after the server is killed and restarted the page reconnects and catches up', {timeout: 40000}, async () => {
+test('after the server is killed and restarted the page reconnects and catches up', {timeout: 60000}, async () => {
   const env = await rooms('restart');
   try {
     const proxy = await env.proxy();
@@ -185,7 +185,7 @@ test('after the server is killed and restarted the page reconnects and catches u
   }
 });
 
-test('the status indicator shows connecting, open, reconnecting, open, closed', {timeout: 40000}, async () => {
+test('the status indicator shows connecting, open, reconnecting, open, closed', {timeout: 60000}, async () => {
   const env = await rooms('status');
   try {
     const alice = await env.chat('alice');

@@ -14,7 +14,7 @@ const {wslabServe} = require('./lib/processes.cjs');
 
 const WEB_ROOT = process.env.WSLAB_WEB_ROOT;
 const LATENCY_BOUND_MS = 100;
-const RECONNECT_MS = 15000;
+const RECONNECT_MS = 20000;  // bound for a reconnect: backoff is random, up to 250 ms * 2^attempt
 
 let browser;
 let tmp;
@@ -146,6 +146,11 @@ test('rotation, truncation and removal restart from the new file\'s start', {tim
     const notes = await f.page.$$eval('[data-testid=note]', (els) => els.map((e) => e.dataset.kind));
     assert.deepEqual(notes, ['rotated', 'truncated', 'removed', 'rotated']);
     await screenshot(f.page, 'follow');
+    // The filter hides the lines without the text and marks it in the others.
+    await f.page.fill('[data-testid=filter]', 'worker 1');
+    const visible = await f.page.$$eval('[data-testid=line]:not(.hidden) mark', (els) => els.length);
+    assert.equal(visible, 2);
+    assert.equal(await f.page.locator('[data-testid=line]:not(.hidden)').count(), 2);
   } finally {
     await f.close();
   }
@@ -170,7 +175,7 @@ test('a page that reconnects shows no line twice', {timeout: 30000}, async () =>
   }
 });
 
-test('after a server restart the page reconnects and says so', {timeout: 40000}, async () => {
+test('after a server restart the page reconnects and says so', {timeout: 60000}, async () => {
   const f = await follow('restart', ['old']);
   try {
     await f.page.waitForSelector(line(1));

@@ -15,6 +15,11 @@
 //   table    --catalog F --wslab W            print the markdown table of docs/mutants.md;
 //   doc      --catalog F --wslab W --doc FILE the table in FILE is the one `table` prints.
 //
+// If the server dies during a run (a crashing mutant), the cases after the death
+// could only report ERROR (nothing listens any more): the cases are run again
+// with `wslab conform --spawn`, which restarts the server and marks the case that
+// killed it FAIL ("server process died").
+//
 // Every wait is bounded: the server must print its URL within 10 s, a conform run
 // is killed after --run-timeout seconds (default 120), and the server after the run.
 #include <fcntl.h>
@@ -27,21 +32,20 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -92,7 +96,8 @@ bool load_catalog(const std::string& path, std::vector<Mutant>& out, std::string
     const auto fields = split(line, " | ");
     const std::string where = path + ":" + std::to_string(n) + ": ";
     if (fields.size() != 4) {
-      error = where + "expected 4 fields separated by \" | \", got " + std::to_string(fields.size());
+      error =
+          where + "expected 4 fields separated by \" | \", got " + std::to_string(fields.size());
       return false;
     }
     Mutant m{fields[0], fields[1], {}, fields[3], n};
@@ -266,20 +271,21 @@ struct Options {
 };
 
 int usage(const std::string& why) {
-  std::fprintf(stderr,
-               "wslab-mutant-check: %s\n"
-               "usage: wslab-mutant-check run|control|coverage|table|doc --catalog FILE --wslab BIN\n"
-               "         [--server BIN] [--mutant NAME] [--report-dir DIR] [--patches DIR]\n"
-               "         [--doc FILE] [--timeout-scale X] [--run-timeout S]\n",
-               why.c_str());
+  std::fprintf(
+      stderr,
+      "wslab-mutant-check: %s\n"
+      "usage: wslab-mutant-check run|control|coverage|table|doc --catalog FILE --wslab BIN\n"
+      "         [--server BIN] [--mutant NAME] [--report-dir DIR] [--patches DIR]\n"
+      "         [--doc FILE] [--timeout-scale X] [--run-timeout S]\n",
+      why.c_str());
   return 2;
 }
 
 // ---------------------------------------------------------------- run / control
 
 // `wslab conform --list --format json`: case id -> group, in catalog order.
-bool harness_catalog(const std::string& wslab, std::vector<std::pair<std::string, std::string>>& out,
-                     std::string& error) {
+bool harness_catalog(const std::string& wslab,
+                     std::vector<std::pair<std::string, std::string>>& out, std::string& error) {
   auto child = spawn({wslab, "conform", "--list", "--format", "json"}, true);
   if (!child) {
     error = "cannot run " + wslab;
@@ -303,9 +309,48 @@ bool harness_catalog(const std::string& wslab, std::vector<std::pair<std::string
   return true;
 }
 
-// Runs the cases against a freshly started server; fills id -> case JSON.
-bool run_conform(const Options& o, const std::vector<std::string>& cases, std::map<std::string, Json>& verdicts,
-                 std::string& report_text, std::string& error) {
+// Outcome of one `wslab conform` run.
+struct RunResult {
+  std::map<std::string, Json> verdicts;  // case id -> its entry in report.json
+  std::string report_text;               // the terminal report
+  std::optional<int> server_died;        // URL mode: the server ended on its own (wait status)
+};
+
+// Waits for `wslab conform` (bounded) and reads its report.json.
+bool finish_conform(const Options& o, pid_t conform, const std::string& text_path, RunResult& r,
+                    std::string& error) {
+  const auto status = wait_for(conform, std::chrono::seconds(o.run_timeout_s));
+  if (!status) {
+    stop(conform);
+    error = "`wslab conform` did not finish within " + std::to_string(o.run_timeout_s) +
+            " s: the run hangs";
+    return false;
+  }
+  r.report_text = slurp(text_path);
+  const std::string json_path = o.report_dir + "/report.json";
+  Json report = Json::parse(slurp(json_path), nullptr, false);
+  if (!report.is_object() || !report.contains("cases")) {
+    error = "no readable " + json_path + " (conform ended with " + describe_status(*status) + ")";
+    return false;
+  }
+  for (const auto& c : report["cases"]) r.verdicts[c.value("id", std::string())] = c;
+  return true;
+}
+
+std::vector<std::string> conform_args(const Options& o, const std::vector<std::string>& cases) {
+  std::vector<std::string> argv = {"--quick",         "--jobs",        "2",        "--no-color",
+                                   "--timeout-scale", o.timeout_scale, "--report", o.report_dir};
+  for (const auto& c : cases) {
+    argv.push_back("--case");
+    argv.push_back(c);
+  }
+  return argv;
+}
+
+// URL mode (the usual one): start the server on port 0, read its URL, run
+// `wslab conform URL` on the cases, stop the server.
+bool run_against_url(const Options& o, const std::vector<std::string>& cases, RunResult& r,
+                     std::string& error) {
   make_dirs(o.report_dir);
   auto server = spawn({o.server, "--port", "0"}, true);
   if (!server) {
@@ -317,17 +362,12 @@ bool run_conform(const Options& o, const std::vector<std::string>& cases, std::m
   if (!url) {
     stop(server->pid);
     ::close(server->out_fd);
-    error = o.server + " did not print \"listening on ws://...\" within 10 s (got \"" +
-            first_line + "\")";
+    error = o.server + " did not print \"listening on ws://...\" within 10 s (got \"" + first_line +
+            "\")";
     return false;
   }
-  std::vector<std::string> argv = {o.wslab,  "conform",       *url,       "--quick",
-                                   "--jobs", "2",             "--no-color", "--timeout-scale",
-                                   o.timeout_scale, "--report", o.report_dir};
-  for (const auto& c : cases) {
-    argv.push_back("--case");
-    argv.push_back(c);
-  }
+  std::vector<std::string> argv = {o.wslab, "conform", *url};
+  for (auto& a : conform_args(o, cases)) argv.push_back(std::move(a));
   const std::string text_path = o.report_dir + "/conform-output.txt";
   auto conform = spawn(argv, false, text_path, o.report_dir + "/conform-progress.txt");
   if (!conform) {
@@ -336,29 +376,29 @@ bool run_conform(const Options& o, const std::vector<std::string>& cases, std::m
     error = "cannot run " + o.wslab;
     return false;
   }
-  const auto status = wait_for(conform->pid, std::chrono::seconds(o.run_timeout_s));
-  if (!status) {
-    stop(conform->pid);
-    stop(server->pid);
-    ::close(server->out_fd);
-    error = "`wslab conform` did not finish within " + std::to_string(o.run_timeout_s) +
-            " s: the run hangs";
-    return false;
-  }
-  const auto server_end = stop(server->pid);
+  const bool ok = finish_conform(o, conform->pid, text_path, r, error);
+  r.server_died = stop(server->pid);
   ::close(server->out_fd);
-  if (server_end) {
-    std::printf("note: the server had already ended (%s)\n", describe_status(*server_end).c_str());
-  }
-  report_text = slurp(text_path);
-  const std::string json_path = o.report_dir + "/report.json";
-  Json report = Json::parse(slurp(json_path), nullptr, false);
-  if (!report.is_object() || !report.contains("cases")) {
-    error = "no readable " + json_path + " (conform ended with " + describe_status(*status) + ")";
+  return ok;
+}
+
+// Spawn mode: `wslab conform --spawn` starts the server itself, notices when it
+// dies, restarts it and names the case that killed it (FAIL "server process
+// died"). Used to rerun a mutant whose server died in URL mode, where the
+// cases after the death can only report ERROR (nothing listens any more).
+bool run_with_spawn(const Options& o, const std::vector<std::string>& cases, RunResult& r,
+                    std::string& error) {
+  make_dirs(o.report_dir);
+  std::vector<std::string> argv = {o.wslab, "conform", "--spawn",
+                                   "'" + o.server + "' --port {port}"};
+  for (auto& a : conform_args(o, cases)) argv.push_back(std::move(a));
+  const std::string text_path = o.report_dir + "/conform-output.txt";
+  auto conform = spawn(argv, false, text_path, o.report_dir + "/conform-progress.txt");
+  if (!conform) {
+    error = "cannot run " + o.wslab;
     return false;
   }
-  for (const auto& c : report["cases"]) verdicts[c.value("id", std::string())] = c;
-  return true;
+  return finish_conform(o, conform->pid, text_path, r, error);
 }
 
 std::string one_line(const Json& c, const char* field) {
@@ -386,14 +426,26 @@ int check(const Options& o, const std::vector<Mutant>& mutants, bool control) {
     label = "mutant " + it->name + " (" + it->bug + ", " + it->file + ")";
     cases = it->cases;
   }
-  std::map<std::string, Json> verdicts;
-  std::string report_text;
+  RunResult run;
   std::string error;
   const auto started = Clock::now();
-  if (!run_conform(o, cases, verdicts, report_text, error)) {
+  if (!run_against_url(o, cases, run, error)) {
     std::printf("%s: %s\n", label.c_str(), error.c_str());
     return 1;
   }
+  if (run.server_died) {
+    std::printf(
+        "note: the server died during the run (%s); running the cases again with `wslab conform "
+        "--spawn`, which names the case that kills it\n",
+        describe_status(*run.server_died).c_str());
+    run = RunResult{};
+    if (!run_with_spawn(o, cases, run, error)) {
+      std::printf("%s: %s\n", label.c_str(), error.c_str());
+      return 1;
+    }
+  }
+  const auto& verdicts = run.verdicts;
+  const auto& report_text = run.report_text;
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   int bad = 0;
@@ -408,7 +460,8 @@ int check(const Options& o, const std::vector<Mutant>& mutants, bool control) {
     const bool ok = control ? verdict == "PASS" : (verdict == "FAIL" || verdict == "TIMEOUT");
     std::printf("  %-70s %-10s %s\n", id.c_str(), verdict.c_str(),
                 ok ? (control ? "" : "caught") : (control ? "expected PASS" : "NOT CAUGHT"));
-    if (!ok || !control) std::printf("      observed: %s\n", one_line(it->second, "observed").c_str());
+    if (!ok || !control)
+      std::printf("      observed: %s\n", one_line(it->second, "observed").c_str());
     if (!ok) ++bad;
   }
   if (bad > 0) {
@@ -420,15 +473,15 @@ int check(const Options& o, const std::vector<Mutant>& mutants, bool control) {
     return 1;
   }
   std::printf("%s: %s by %zu case(s) (%lld ms)\n", label.c_str(),
-              control ? "every case PASSES" : "caught", cases.size(),
-              static_cast<long long>(ms));
+              control ? "every case PASSES" : "caught", cases.size(), static_cast<long long>(ms));
   return 0;
 }
 
 // ---------------------------------------------------------------- coverage / table
 
 // Groups each mutant is caught in, from the harness catalog.
-std::map<std::string, std::string> case_groups(const std::vector<std::pair<std::string, std::string>>& cat) {
+std::map<std::string, std::string> case_groups(
+    const std::vector<std::pair<std::string, std::string>>& cat) {
   std::map<std::string, std::string> g;
   for (const auto& [id, group] : cat) g[id] = group;
   return g;
@@ -509,7 +562,8 @@ std::string table(const std::vector<Mutant>& mutants,
   return t;
 }
 
-constexpr const char* kBegin = "<!-- mutants-table:begin (generated: wslab-mutant-check table) -->\n";
+constexpr const char* kBegin =
+    "<!-- mutants-table:begin (generated: wslab-mutant-check table) -->\n";
 constexpr const char* kEnd = "<!-- mutants-table:end -->";
 
 int table_or_doc(const Options& o, const std::vector<Mutant>& mutants, bool doc) {
@@ -541,8 +595,7 @@ int table_or_doc(const Options& o, const std::vector<Mutant>& mutants, bool doc)
         o.doc.c_str());
     return 1;
   }
-  std::printf("%s: the mutants table is up to date (%zu mutants)\n", o.doc.c_str(),
-              mutants.size());
+  std::printf("%s: the mutants table is up to date (%zu mutants)\n", o.doc.c_str(), mutants.size());
   return 0;
 }
 
@@ -587,7 +640,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (o.command == "run" || o.command == "control") {
-    if (o.server.empty() || o.report_dir.empty()) return usage("--server and --report-dir are required");
+    if (o.server.empty() || o.report_dir.empty())
+      return usage("--server and --report-dir are required");
     if (o.command == "run" && o.mutant.empty()) return usage("--mutant is required");
     return check(o, mutants, o.command == "control");
   }

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -67,17 +68,27 @@ std::unique_ptr<wb::DelayLink> g_link;
 std::map<std::string, double> g_ws_mean;  // scenario -> WebSocket mean latency (ms)
 std::string g_link_error;
 
+// Steady rates are Poisson arrivals (exponential gaps, mean 1/rate) and
+// bursts start at jittered times (period ± 50 %): events on an exact grid
+// would be phase-locked to the short-polling clock and show a constant wait
+// instead of the uniform U(0, T) the model assumes.
 wb::EventSchedule make_schedule(const Scenario& s, double seconds) {
   wb::EventSchedule sched;
   const std::int64_t lead = 50'000'000;  // let every client park / poll first
+  std::mt19937_64 rng(12345);
   if (s.burst > 0) {
-    for (double t = 0; t < seconds; t += s.burst_period_s)
+    std::uniform_real_distribution<double> jitter(0.5, 1.5);
+    for (double t = 0; t < seconds; t += s.burst_period_s * jitter(rng))
       for (int i = 0; i < s.burst; ++i)  // B events spread over 1 ms
         sched.at_ns.push_back(lead + static_cast<std::int64_t>(t * 1e9) + i * 1'000'000 / s.burst);
   } else {
+    std::exponential_distribution<double> gap(s.rate);
     auto n = std::max<std::int64_t>(1, static_cast<std::int64_t>(seconds * s.rate));
-    for (std::int64_t i = 0; i < n; ++i)
-      sched.at_ns.push_back(lead + static_cast<std::int64_t>(static_cast<double>(i) * 1e9 / s.rate));
+    double t = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      sched.at_ns.push_back(lead + static_cast<std::int64_t>(t * 1e9));
+      t += gap(rng);
+    }
   }
   return sched;
 }

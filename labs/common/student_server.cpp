@@ -21,9 +21,8 @@
 #include "wslab/net/event_loop.hpp"
 #include "wslab/net/server.hpp"
 
-#if __has_include("lab_rooms_app.hpp")
+#ifdef WSLAB_STUDENT_SERVER_ROOMS
 #include "lab_rooms_app.hpp"
-#define WSLAB_STUDENT_SERVER_ROOMS 1
 #endif
 
 namespace {

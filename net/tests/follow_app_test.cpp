@@ -1,6 +1,8 @@
 // FollowApp (follow_app.hpp) on a real server: what a wslab.follow.v1
 // subscriber receives (hello, backlog, live lines, resets). The server's tick
 // is off, so live lines can only come from inotify events.
+#include "wslab/net/follow_app.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,7 +15,6 @@
 #include <thread>
 
 #include "support.hpp"
-#include "wslab/net/follow_app.hpp"
 #include "wslab/net/follow_protocol.hpp"
 
 namespace wslab::net::test {

@@ -1,6 +1,8 @@
 // FollowedFile (follow_file.hpp): `tail -F` semantics on a real file in a
 // temporary directory. Rotation = a new inode at the path, truncation = the
 // size shrank; both restart from the new contents' first byte.
+#include "wslab/net/follow_file.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +12,6 @@
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include "wslab/net/follow_file.hpp"
 
 namespace wslab::net {
 namespace {
@@ -46,10 +46,18 @@ class NetFollowFile : public ::testing::Test {
     std::vector<std::string> out;
     for (const auto& e : events) {
       switch (e.kind) {
-        case Kind::kLine: out.push_back(e.line.text); break;
-        case Kind::kRotated: out.emplace_back("<rotated>"); break;
-        case Kind::kTruncated: out.emplace_back("<truncated>"); break;
-        case Kind::kRemoved: out.emplace_back("<removed>"); break;
+        case Kind::kLine:
+          out.push_back(e.line.text);
+          break;
+        case Kind::kRotated:
+          out.emplace_back("<rotated>");
+          break;
+        case Kind::kTruncated:
+          out.emplace_back("<truncated>");
+          break;
+        case Kind::kRemoved:
+          out.emplace_back("<removed>");
+          break;
       }
     }
     return out;

@@ -1,11 +1,11 @@
 // `wslab serve --follow`: bytes appended to a file become lines, and the last
 // N lines are kept for late subscribers (follow_lines.hpp).
+#include "wslab/net/follow_lines.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "wslab/net/follow_lines.hpp"
 
 namespace wslab::net {
 namespace {

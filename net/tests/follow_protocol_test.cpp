@@ -1,10 +1,11 @@
 // wslab.follow.v1 messages (follow_protocol.hpp): JSON (RFC 8259 §7 string
 // escapes) in text messages that must be valid UTF-8 (RFC 6455 §5.6, §8.1).
+#include "wslab/net/follow_protocol.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "wslab/net/follow_protocol.hpp"
 #include "wslab/utf8.hpp"
 
 namespace wslab::net {

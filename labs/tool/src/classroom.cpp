@@ -47,7 +47,7 @@ constexpr Item kItems[] = {
     {"labs/starter", true},            {"labs/common", true},
     {"labs/01-handshake", true},       {"labs/02-framing", true},
     {"labs/03-lifecycle", true},       {"labs/04-heartbeat", true},
-    {"labs/05-rooms", false},          {"net/include", true},
+    {"labs/05-rooms", true},          {"net/include", true},
     {"net/src", true},                 {"net/README.md", false},
     {"lessons", false},                {"docs/rooms-protocol.md", false},
     {"docs/conformance.md", false},    {"docs/case-catalog.md", false},
@@ -167,19 +167,27 @@ std::string student_readme(bool with_binary) {
 std::string workflow(bool with_binary) {
   const std::string wslab = with_binary ? "tools/bin/wslab" : "wslab";
   std::string s;
-  s += "# GitHub Classroom autograding: the labs' checks on every push.\n";
-  s += "# The grader (" + wslab + ") runs the unit tests and the conformance cases; its\n";
-  s += "# --report DIR writes results.json (Gradescope) and the Classroom runner result.\n";
-  s += "name: labs\n";
-  s += "on: [push, workflow_dispatch]\n";
+  s += "# GitHub Classroom autograding: `" + wslab + " check N` on every push. It builds the\n";
+  s += "# student's code, runs the lab tests and the conformance cases, and writes\n";
+  s += "# reports/classroom.json (the runner result: unit tests + cases) for the reporter.\n";
+  s += "# Set N to the lab of the assignment. The job runs in the image the grader was built\n";
+  s += "# for (see docs/instructors.md in the course repository).\n";
+  s += "name: Autograding Tests\n";
+  s += "on: [push, workflow_dispatch, repository_dispatch]\n";
   s += "permissions:\n  checks: write\n  actions: read\n  contents: read\n";
-  s += "jobs:\n  check:\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n    steps:\n";
+  s += "jobs:\n  labs:\n    runs-on: ubuntu-latest\n    container: debian:bookworm\n";
+  s += "    timeout-minutes: 30\n    if: github.actor != 'github-classroom[bot]'\n    steps:\n";
   s += "      - uses: actions/checkout@v4\n";
   s += "      - name: dependencies\n";
-  s += "        run: sudo apt-get update && sudo apt-get install -y cmake ninja-build g++ libssl-dev "
-       "libgtest-dev nlohmann-json3-dev\n";
-  s += "      - name: check (set N to the lab this assignment covers)\n";
-  s += "        run: " + wslab + " check 5 --no-color --report reports\n";
+  s += "        run: apt-get update && apt-get install -y cmake ninja-build g++ libssl-dev libgtest-dev "
+       "nlohmann-json3-dev libwebsockets-dev libhiredis-dev libtomlplusplus-dev\n";
+  s += "      - name: check\n        id: check\n        run: |\n";
+  s += "          " + wslab + " check 5 --no-color --report reports || true\n";
+  s += "          echo \"result=$(base64 -w0 reports/classroom.json)\" >> \"$GITHUB_OUTPUT\"\n";
+  s += "      - name: Autograding Reporter\n";
+  s += "        uses: classroom-resources/autograding-grading-reporter@v1\n";
+  s += "        env:\n          CHECK_RESULTS: \"${{ steps.check.outputs.result }}\"\n";
+  s += "        with:\n          runners: check\n";
   return s;
 }
 
@@ -293,7 +301,7 @@ Result<ExportSummary> export_classroom(const ExportOptions& o) {
   if (Status st = write_text(out / "README.md", student_readme(o.with_binary), sum); !st)
     return Error{st.message()};
   if (Status st = write_text(out / ".gitignore", "/build/\n/reports/\n", sum); !st) return Error{st.message()};
-  if (Status st = write_text(out / ".github/workflows/labs.yml", workflow(o.with_binary), sum); !st)
+  if (Status st = write_text(out / ".github/workflows/classroom.yml", workflow(o.with_binary), sum); !st)
     return Error{st.message()};
 
   if (o.with_binary) {

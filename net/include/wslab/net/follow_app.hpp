@@ -47,8 +47,8 @@ class FollowApp final : public App, public IoHandler, public TimerHandler, publi
   void on_close(Connection& c, const CloseInfo& info) override;
   void on_tick(Millis now) override;
 
-  void on_io(std::uint32_t events) override;  // the inotify descriptor
-  void run_deferred() override;               // the rest of a burst
+  void on_io(std::uint32_t events) override;              // the inotify descriptor
+  void run_deferred() override;                           // the rest of a burst
   void on_timer(std::uint64_t key, Millis now) override;  // the end of a missing grace
 
   [[nodiscard]] std::size_t subscriber_count() const { return subscribers_.size(); }

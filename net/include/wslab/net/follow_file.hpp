@@ -35,7 +35,7 @@ struct FollowEvent {
 };
 
 struct FollowFileOptions {
-  std::size_t max_line_bytes = 16384;     // longer lines are cut (FollowLine::cut)
+  std::size_t max_line_bytes = 16384;        // longer lines are cut (FollowLine::cut)
   std::size_t initial_tail_bytes = 1 << 20;  // on start, read at most this much of the end
   Millis missing_grace{500};                 // how long the path may be empty before "removed"
 };
