@@ -244,8 +244,11 @@ void write_outputs(const std::string& machine) {
     if (std::find(scenarios.begin(), scenarios.end(), r.scenario) == scenarios.end())
       scenarios.push_back(r.scenario);
     std::ofstream dat(g_opt.plot_dir + "/transports-" + file_safe(r.scenario) + "-" + r.transport + ".dat");
+    // At most ~500 points per curve (and always the last one): small SVGs.
+    std::size_t step = std::max<std::size_t>(1, r.sorted.size() / 500);
     for (std::size_t i = 0; i < r.sorted.size(); ++i)
-      dat << std::max(r.sorted[i], 0.001) << " "
+      if (i % step == 0 || i + 1 == r.sorted.size())
+        dat << std::max(r.sorted[i], 0.001) << " "
           << static_cast<double>(i + 1) / static_cast<double>(r.sorted.size()) << "\n";
   }
   std::ofstream bytes(g_opt.plot_dir + "/transports-bytes.dat");

@@ -55,7 +55,7 @@ class Heartbeat {
   HeartbeatConfig config_;
   Millis last_traffic_{0};
   std::optional<Millis> ping_sent_;
-  std::uint64_t seq_ = 0;
+  [[maybe_unused]] std::uint64_t seq_ = 0;  // (the attribute only silences clang until you use it)
   std::optional<Millis> rtt_;
 };
 

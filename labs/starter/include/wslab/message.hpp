@@ -61,7 +61,7 @@ class MessageAssembler {
   MessageLimits limits_;
   bool open_ = false;
   bool text_ = false;
-  bool fin_ = false;
+  [[maybe_unused]] bool fin_ = false;  // (the attribute only silences clang until you use it)
   bool ready_ = false;
   std::string data_;
   Utf8Validator utf8_;

@@ -41,8 +41,8 @@ class Utf8Validator {
  private:
   // Suggested state (it is yours: change it, but keep complete()/failed() right).
   std::uint32_t needed_ = 0;   // continuation bytes still expected
-  std::uint8_t lower_ = 0x80;  // allowed range for the next continuation byte
-  std::uint8_t upper_ = 0xBF;
+  [[maybe_unused]] std::uint8_t lower_ = 0x80;  // allowed range for the next continuation byte
+  [[maybe_unused]] std::uint8_t upper_ = 0xBF;
   bool failed_ = false;
   std::size_t consumed_ = 0;
 };
