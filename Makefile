@@ -23,14 +23,16 @@ build-%: configure-%
 	@echo "==> building preset $*"
 	@cmake --build --preset $* -j $(JOBS)
 
-demo: deps build-release
+demo: deps configure-release
+	@echo "==> building the wslab binary (release preset)"
+	@cmake --build --preset release -j $(JOBS) --target wslab
 	@echo "==> wslab conform: grading the built-in reference server"
 	@$(WSLAB) conform
 
 test: deps-test
 	@scripts/run-tests.sh
 
-bench: deps-test build-release
+bench: deps-test
 	@scripts/run-bench.sh
 
 fuzz: deps
