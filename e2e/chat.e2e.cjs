@@ -9,12 +9,13 @@ const {test, before, after} = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const {launchBrowser, screenshot, artifactsDir} = require('./lib/browser.cjs');
-const {wslabServe, refpeerServe, staticServer, tcpProxy} = require('./lib/processes.cjs');
+const {wslabServe, refpeerServe, staticServer, tcpProxy, redisServer} = require('./lib/processes.cjs');
 const {sel, openChat, join, say, messages, members, states} = require('./lib/chat.cjs');
 
 const PEER = process.argv.includes('--peer') ? process.argv[process.argv.indexOf('--peer') + 1] : 'wslab';
 const WEB_ROOT = process.env.WSLAB_WEB_ROOT;
 const TOKEN = 's3cret';
+const REDIS_SERVER = process.env.WSLAB_REDIS_SERVER;  // redis-server, when CMake found one
 const RECONNECT_MS = 20000;  // bound for a reconnect: backoff is random, up to 250 ms * 2^attempt
 
 let browser;
@@ -33,10 +34,10 @@ after(async () => {
 });
 
 // One server per scenario, so a scenario that kills it disturbs no other.
-async function rooms(name) {
+async function rooms(name, extraArgs = []) {
   const log = path.join(artifactsDir(), `${PEER}-${name}.log`);
   const server = PEER === 'wslab' ?
-    wslabServe(['--rooms', '--web-root', WEB_ROOT, '--token', TOKEN], log) :
+    wslabServe(['--rooms', '--web-root', WEB_ROOT, '--token', TOKEN, ...extraArgs], log) :
     refpeerServe(log);
   await server.start();
   const pages = [];
@@ -61,7 +62,7 @@ async function rooms(name) {
     async close() {
       for (const p of pages) await p.close().catch(() => {});
       for (const p of proxies) await p.close();
-      await server.stop('SIGTERM').catch(() => server.stop('SIGKILL'));
+      await server.shutdown();
     },
   };
 }
@@ -182,6 +183,49 @@ test('after the server is killed and restarted the page reconnects and catches u
     await alice.waitForSelector('[data-testid=message][data-from=bob] >> text=live again');
   } finally {
     await env.close();
+  }
+});
+
+test('killed and restarted with the history in Redis: the page catches up from history', {timeout: 60000}, async (t) => {
+  if (PEER !== 'wslab' || !REDIS_SERVER) {
+    t.skip(PEER !== 'wslab' ? 'the refpeer keeps rooms in memory only' : 'no redis-server');
+    return;
+  }
+  const redis = await redisServer(REDIS_SERVER, path.join(artifactsDir(), 'redis.log'));
+  const env = await rooms('restart-redis', ['--redis', redis.url]);
+  try {
+    const proxy = await env.proxy();
+    const alice = await env.chat('alice');
+    const bob = await env.chat('bob', {wsUrl: env.wsUrl(proxy.port)});
+    await join(alice, 'lobby');
+    await join(bob, 'lobby');
+    await say(alice, 'm1');
+    await bob.waitForSelector(sel.message(1, 'alice'));
+    proxy.cut();  // bob is away for what follows
+    await bob.waitForSelector(sel.status('reconnecting'));
+    await say(alice, 'm2');
+    await say(alice, 'm3');
+    await alice.waitForSelector(sel.message(3, 'alice'));
+    await env.server.restart();  // SIGKILL: only Redis remembers the room
+    await alice.waitForSelector(sel.status('open'), {timeout: RECONNECT_MS});
+    await alice.waitForSelector(sel.tab('lobby'));
+    await say(alice, 'm4');
+    await alice.waitForSelector('[data-testid=message] >> text=m4');
+    proxy.up();
+    await bob.waitForSelector(sel.status('open'), {timeout: RECONNECT_MS});
+    await bob.waitForSelector('[data-testid=message] >> text=m4');
+    assert.deepEqual((await messages(bob, 'lobby')).map((m) => [m.seq, m.text, m.history]),
+        [[1, 'm1', false], [2, 'm2', true], [3, 'm3', true], [4, 'm4', true]],
+        'what bob missed before and after the restart comes from history, numbered on');
+    assert.deepEqual((await messages(alice, 'lobby')).map((m) => [m.seq, m.text]),
+        [[1, 'm1'], [2, 'm2'], [3, 'm3'], [4, 'm4']]);
+    assert.equal(await alice.locator(sel.note('reset')).count(), 0, 'the room did not restart');
+    assert.equal(await bob.locator(sel.note('reset')).count(), 0);
+    console.log(`# names after the restart: ${await alice.getAttribute('[data-testid=me]', 'data-name')}, ` +
+        `${await bob.getAttribute('[data-testid=me]', 'data-name')}`);
+  } finally {
+    await env.close();
+    await redis.stop();
   }
 });
 

@@ -59,7 +59,7 @@ async function follow(name, initial, extraArgs = []) {
     append: (text) => fs.appendFileSync(file, text),
     async close() {
       await page.close().catch(() => {});
-      await server.stop('SIGTERM').catch(() => server.stop('SIGKILL'));
+      await server.shutdown();
     },
   };
 }

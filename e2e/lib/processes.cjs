@@ -57,12 +57,29 @@ class ServerProcess {
   }
 
   // SIGKILL by default: the harshest end, no Close frame (the pages see 1006).
+  // Resolves to the exit code (null when a signal ended it).
   async stop(signal = 'SIGKILL') {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    if (!proc) return null;
+    if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+    const exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
     proc.kill(signal);
-    await withTimeout(exited, EXIT_TIMEOUT_MS, `${this.name} to exit`);
+    return withTimeout(exited, EXIT_TIMEOUT_MS, `${this.name} to exit`);
+  }
+
+  // The graceful end (SIGTERM: Close 1001 to everyone); fails unless the
+  // server exits 0 (under ASan/LSan a leak or error makes it non-zero).
+  async shutdown() {
+    let code;
+    try {
+      code = await this.stop('SIGTERM');
+    } catch (e) {
+      await this.stop('SIGKILL').catch(() => {});
+      throw e;
+    }
+    if (code !== 0) {
+      throw new Error(`${this.name} exited with ${code} after SIGTERM: ${this.stderr.slice(-2000)}`);
+    }
   }
 
   // Killed, then started again on the same port (SO_REUSEADDR lets it bind).
@@ -151,4 +168,53 @@ async function tcpProxy(targetPort) {
   };
 }
 
-module.exports = {ServerProcess, wslabServe, refpeerServe, staticServer, tcpProxy, withTimeout};
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const {port} = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+// A throw-away redis-server on 127.0.0.1 (no persistence: it only has to
+// outlive a wslab restart).
+async function redisServer(bin, logFile) {
+  const port = await freePort();
+  const proc = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+    '--appendonly', 'no'], {stdio: ['ignore', 'ignore', 'pipe']});
+  if (logFile) proc.stderr.on('data', (d) => fs.appendFileSync(logFile, d));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await canConnect(port))) {
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`redis-server did not start on port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGTERM');
+      await withTimeout(exited, EXIT_TIMEOUT_MS, 'redis-server to exit');
+    },
+  };
+}
+
+module.exports = {ServerProcess, wslabServe, refpeerServe, staticServer, tcpProxy, redisServer,
+  withTimeout};
