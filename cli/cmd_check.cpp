@@ -2,11 +2,12 @@
 // start the student server and run the conformance cases of labs 1..N against
 // it, then print each failure (bytes both ways, RFC section, hint, lesson)
 // and a score per lab. The logic lives in labs/tool (wslab_labs).
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "commands.hpp"
 #include "wslab/labs/check.hpp"
@@ -36,9 +37,11 @@ void register_check(CLI::App& app) {
   cmd->add_flag("--full", opts->full, "bulk conformance cases at full size (default: quick sizes)");
   cmd->add_flag("--no-build", opts->skip_build, "use the binaries already built");
   cmd->add_flag("--unit-only", opts->unit_only, "only the unit tests, not the conformance cases");
-  cmd->add_flag("--all", opts->all_failures, "print every failure in full (default: the first few)");
-  cmd->add_option("--report", opts->report_dir,
-                  "also write the conformance reports (JSON, JUnit, Gradescope, Classroom, HTML) to DIR");
+  cmd->add_flag("--all", opts->all_failures,
+                "print every failure in full (default: the first few)");
+  cmd->add_option(
+      "--report", opts->report_dir,
+      "also write the conformance reports (JSON, JUnit, Gradescope, Classroom, HTML) to DIR");
   cmd->add_flag("--no-color", *no_color, "no ANSI colours");
   cmd->callback([opts, no_color] {
     opts->color = !*no_color && ::isatty(1) != 0 && std::getenv("NO_COLOR") == nullptr;

@@ -11,17 +11,21 @@
 
 namespace wslab::cli {
 void register_classroom(CLI::App& app) {
-  auto* cmd = app.add_subcommand("classroom", "Run a course: make the student repository (see docs/instructors.md)");
+  auto* cmd = app.add_subcommand(
+      "classroom", "Run a course: make the student repository (see docs/instructors.md)");
   cmd->require_subcommand(1);
   auto opts = std::make_shared<labs::ExportOptions>();
   auto no_binary = std::make_shared<bool>(false);
   auto* exp = cmd->add_subcommand(
-      "export", "Write a student repository to DIR: the starter instead of the solution, handouts, "
-                "tests, net/, lessons, and the grader in tools/bin/");
+      "export",
+      "Write a student repository to DIR: the starter instead of the solution, handouts, "
+      "tests, net/, lessons, and the grader in tools/bin/");
   exp->add_option("dir", opts->out_dir, "the directory to create")->required();
-  exp->add_option("--source", opts->source_dir, "this repository (default: found from the current directory)");
-  exp->add_flag("--no-binary", *no_binary,
-                "do not copy the wslab grader into tools/bin/ (the instructor provides it another way)");
+  exp->add_option("--source", opts->source_dir,
+                  "this repository (default: found from the current directory)");
+  exp->add_flag(
+      "--no-binary", *no_binary,
+      "do not copy the wslab grader into tools/bin/ (the instructor provides it another way)");
   exp->add_flag("--force", opts->force, "replace DIR if it exists");
   exp->callback([opts, no_binary] {
     opts->with_binary = !*no_binary;

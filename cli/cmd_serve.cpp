@@ -114,6 +114,7 @@ Result<AppChoice> make_app(const AppFlags& flags, net::ServerOptions& options,
     net::FollowOptions follow;
     follow.path = flags.follow;
     follow.backlog = flags.follow_backlog;
+    follow.log = options.log;
     auto app = net::FollowApp::create(loop, std::move(follow));
     if (!app) return Error{app.error()};
     net::configure_follow_server(options);

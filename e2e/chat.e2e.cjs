@@ -10,7 +10,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const {launchBrowser, screenshot, artifactsDir} = require('./lib/browser.cjs');
 const {wslabServe, refpeerServe, staticServer, tcpProxy, redisServer} = require('./lib/processes.cjs');
-const {sel, openChat, join, say, messages, members, states} = require('./lib/chat.cjs');
+const {sel, openChat, click, join, say, messages, members, states} = require('./lib/chat.cjs');
 
 const PEER = process.argv.includes('--peer') ? process.argv[process.argv.indexOf('--peer') + 1] : 'wslab';
 const WEB_ROOT = process.env.WSLAB_WEB_ROOT;
@@ -101,7 +101,7 @@ test('one leaves and the other sees the presence change', {timeout: 30000}, asyn
     await alice.waitForSelector(sel.member('carol'));
     assert.deepEqual(await members(alice), ['alice', 'bob', 'carol']);
     // bob leaves the room (§4.3): presence leave, reason "left".
-    await bob.click('[data-testid=leave][data-room=lobby]');
+    await click(bob, '[data-testid=leave][data-room=lobby]');
     await alice.waitForSelector(sel.note('presence-left'));
     await alice.waitForSelector(sel.member('bob'), {state: 'detached'});
     await bob.waitForSelector(sel.tab('lobby'), {state: 'detached'});
@@ -239,7 +239,7 @@ test('the status indicator shows connecting, open, reconnecting, open, closed', 
     await screenshot(alice, `${PEER}-status-reconnecting`);
     await env.server.restart();
     await alice.waitForSelector(sel.status('open'), {timeout: RECONNECT_MS});
-    await alice.click('[data-testid=disconnect]');
+    await click(alice, '[data-testid=disconnect]');
     await alice.waitForSelector(sel.status('closed'));
     assert.deepEqual(await states(alice), ['idle', 'connecting', 'open', 'reconnecting', 'open', 'closed']);
   } finally {
@@ -255,7 +255,7 @@ test('a refused token ends in closed after the allowed attempts', {timeout: 3000
   const env = await rooms('bad-token');
   try {
     const page = await env.chat('mallory', {token: 'wrong', connect: false});
-    await page.click('[data-testid=connect]');
+    await click(page, '[data-testid=connect]');
     await page.evaluate(() => { window.wslabChat.client.maxAttempts = 2; });
     await page.waitForSelector(sel.status('closed'), {timeout: 10000});
     assert.deepEqual(await states(page), ['idle', 'connecting', 'reconnecting', 'closed'],

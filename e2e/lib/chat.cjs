@@ -41,13 +41,23 @@ async function openChat(browser, httpBase, {name, wsUrl, token = '', connect = t
   return page;
 }
 
+// Clicks and typing go to the tab in front, as a person's would. (A tab in
+// the background gets no animation frames, so Playwright's "is it stable?"
+// check before a click would wait for seconds.)
+async function click(page, selector) {
+  await page.bringToFront();
+  await page.click(selector);
+}
+
 async function join(page, room) {
+  await page.bringToFront();
   await page.fill('[data-testid=room-input]', room);
   await page.click('[data-testid=join]');
   await page.waitForSelector(sel.tab(room));
 }
 
 async function say(page, text) {
+  await page.bringToFront();
   await page.fill('[data-testid=text]', text);
   await page.click('[data-testid=send]');
 }
@@ -70,4 +80,4 @@ function states(page) {
   return page.evaluate(() => window.__wslabStates);
 }
 
-module.exports = {sel, openChat, join, say, messages, members, states};
+module.exports = {sel, openChat, click, join, say, messages, members, states};

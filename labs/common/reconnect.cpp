@@ -32,7 +32,8 @@ Status ReconnectingClient::run() {
     a.opened = client.opened();
     switch (client.outcome()) {
       case net::ClientOutcome::kClosed:
-        a.outcome = "closed " + std::to_string(client.close_info() ? client.close_info()->code : 1006);
+        a.outcome =
+            "closed " + std::to_string(client.close_info() ? client.close_info()->code : 1006);
         break;
       case net::ClientOutcome::kHandshakeRejected:
         a.outcome = "handshake rejected " + std::to_string(client.handshake_status());

@@ -27,7 +27,7 @@ struct ReconnectOptions {
   std::uint32_t max_failures = 10;  // give up after this many attempts in a row that did not open
   std::uint32_t max_sessions = 0;   // stop after this many opened connections (0: never)
   Millis connect_timeout{2000};
-  std::uint64_t seed = 0;           // jitter source; 0: random
+  std::uint64_t seed = 0;  // jitter source; 0: random
   // Waits between attempts; default std::this_thread::sleep_for. Tests record instead.
   std::function<void(Millis)> sleep;
 };

@@ -8,10 +8,10 @@
 // Echo on every path by default (what the conformance harness expects);
 // --rooms serves wslab.rooms.v1 (lab 5). The first line on stdout is
 // "listening on ws://HOST:PORT/" (the port is the kernel's choice with --port 0).
+#include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>

@@ -122,6 +122,9 @@ void FollowApp::pump() {
   const Millis now = steady_now();
   const bool more = file_.poll(options_.read_budget, now, events);
   bool rewatch = false;
+  const auto note = [this](std::string_view what) {
+    if (options_.log != LogLevel::kQuiet) log_line("follow: " + options_.path + what);
+  };
   for (auto& e : events) {
     switch (e.kind) {
       case FollowEvent::Kind::kLine: {
@@ -132,16 +135,16 @@ void FollowApp::pump() {
       }
       case FollowEvent::Kind::kRotated:
         rewatch = true;
-        log_line("follow: " + options_.path + " is a new file: reading it from the start");
+        note(" is a new file: reading it from the start");
         broadcast(encode_follow_reset("rotated"));
         break;
       case FollowEvent::Kind::kTruncated:
-        log_line("follow: " + options_.path + " was truncated: reading it from the start");
+        note(" was truncated: reading it from the start");
         broadcast(encode_follow_reset("truncated"));
         break;
       case FollowEvent::Kind::kRemoved:
         rewatch = true;
-        log_line("follow: " + options_.path + " was removed: waiting for a new one");
+        note(" was removed: waiting for a new one");
         broadcast(encode_follow_reset("removed"));
         break;
     }

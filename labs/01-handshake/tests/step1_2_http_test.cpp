@@ -21,8 +21,9 @@ TEST_F(Lab1Headers, GetMatchesNamesCaseInsensitively) {
   HttpHeaders h;
   h.add("Sec-WebSocket-Key", "abc");
   const auto v = h.get("sec-websocket-key");
-  ASSERT_TRUE(v.has_value()) << "did: add(\"Sec-WebSocket-Key\", \"abc\"), get(\"sec-websocket-key\")\n"
-                                "expected: \"abc\"\nactual: nullopt";
+  ASSERT_TRUE(v.has_value())
+      << "did: add(\"Sec-WebSocket-Key\", \"abc\"), get(\"sec-websocket-key\")\n"
+         "expected: \"abc\"\nactual: nullopt";
   EXPECT_EQ(*v, "abc");
 }
 
@@ -97,9 +98,10 @@ const std::string kRequest =
 TEST_F(Lab1Parse, CompleteRequestFillsMethodTargetVersionAndHeaders) {
   HttpRequest req;
   const ParseOutcome o = parse_request(kRequest, req);
-  ASSERT_EQ(o.state, ParseState::kComplete) << "fed: " << escaped(kRequest)
-                                            << "\nexpected: kComplete\nerror: " << o.error;
-  EXPECT_EQ(o.head_bytes, kRequest.size()) << "expected: head_bytes = the whole head, blank line included";
+  ASSERT_EQ(o.state, ParseState::kComplete)
+      << "fed: " << escaped(kRequest) << "\nexpected: kComplete\nerror: " << o.error;
+  EXPECT_EQ(o.head_bytes, kRequest.size())
+      << "expected: head_bytes = the whole head, blank line included";
   EXPECT_EQ(req.method, "GET");
   EXPECT_EQ(req.target, "/chat?room=1") << "the target is kept as sent, query included";
   EXPECT_EQ(req.version_major, 1);
@@ -142,9 +144,10 @@ TEST_F(Lab1Parse, BytesAfterTheHeadAreNotConsumed) {
 
 // Garbage is refused as soon as its first line ends, without waiting for a blank line.
 TEST_F(Lab1Parse, BadRequestLineFailsAtItsEnd) {
-  for (const std::string& raw : {std::string("HELLO WEBSOCKET\r\n"), std::string("GET /\r\n"),
-                                std::string("GET / HTTP/1.1 extra\r\n"),
-                                std::string("GET / HTTP/11\r\n"), std::string("G@T / HTTP/1.1\r\n")}) {
+  for (const std::string& raw :
+       {std::string("HELLO WEBSOCKET\r\n"), std::string("GET /\r\n"),
+        std::string("GET / HTTP/1.1 extra\r\n"), std::string("GET / HTTP/11\r\n"),
+        std::string("G@T / HTTP/1.1\r\n")}) {
     HttpRequest req;
     const ParseOutcome o = parse_request(raw, req);
     EXPECT_EQ(o.state, ParseState::kError)

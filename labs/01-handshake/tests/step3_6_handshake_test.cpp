@@ -66,7 +66,8 @@ TEST_F(Lab1AcceptKey, RfcSampleKeyGivesTheRfcSampleAccept) {
 }
 
 TEST_F(Lab1AcceptKey, KeyIsUsedAsGivenNotDecoded) {
-  // base64(SHA-1("x3JJHMbDL1EzLkh9GBhXDw==258EAFA5-E914-47DA-95CA-C5AB0DC85B11")), from §4.1 practice.
+  // base64(SHA-1("x3JJHMbDL1EzLkh9GBhXDw==258EAFA5-E914-47DA-95CA-C5AB0DC85B11")), from §4.1
+  // practice.
   EXPECT_EQ(compute_accept("x3JJHMbDL1EzLkh9GBhXDw=="), "HSmrc0sMlYUkAGmm5OPpG2HaGWk=")
       << "fed: key \"x3JJHMbDL1EzLkh9GBhXDw==\"\nexpected: \"HSmrc0sMlYUkAGmm5OPpG2HaGWk=\" "
          "(concatenate the key text, do not decode it; base64 the 20 raw digest bytes)";
@@ -75,10 +76,15 @@ TEST_F(Lab1AcceptKey, KeyIsUsedAsGivenNotDecoded) {
 // ---- step 4 ---------------------------------------------------------------
 
 TEST_F(Lab1Responses, ReasonPhrasesOfTheHandshakeStatuses) {
-  const std::vector<std::pair<int, std::string>> want = {
-      {101, "Switching Protocols"}, {400, "Bad Request"}, {403, "Forbidden"},
-      {404, "Not Found"}, {405, "Method Not Allowed"}, {426, "Upgrade Required"},
-      {431, "Request Header Fields Too Large"}, {200, "OK"}, {999, "Unknown"}};
+  const std::vector<std::pair<int, std::string>> want = {{101, "Switching Protocols"},
+                                                         {400, "Bad Request"},
+                                                         {403, "Forbidden"},
+                                                         {404, "Not Found"},
+                                                         {405, "Method Not Allowed"},
+                                                         {426, "Upgrade Required"},
+                                                         {431, "Request Header Fields Too Large"},
+                                                         {200, "OK"},
+                                                         {999, "Unknown"}};
   for (const auto& [status, phrase] : want) {
     EXPECT_EQ(reason_phrase(status), phrase) << "fed: reason_phrase(" << status << ")";
   }
@@ -117,7 +123,8 @@ TEST_F(Lab1Responses, AcceptResponseHasTheFourRequiredParts) {
   EXPECT_NE(r.find("\r\nSec-WebSocket-Protocol: chat\r\n"), std::string::npos) << shown;
   EXPECT_NE(r.find("\r\nServer: wslab\r\n"), std::string::npos) << shown;
   EXPECT_TRUE(r.size() >= 4 && r.substr(r.size() - 4) == "\r\n\r\n")
-      << "expected: the head ends with an empty line\n" << shown;
+      << "expected: the head ends with an empty line\n"
+      << shown;
 }
 
 TEST_F(Lab1Responses, AcceptResponseWithoutSubprotocolOmitsTheHeader) {
@@ -137,7 +144,8 @@ TEST_F(Lab1Responses, HttpErrorResponseCarriesLengthAndConnectionClose) {
   EXPECT_NE(r.find("\r\nContent-Type: text/plain\r\n"), std::string::npos) << shown;
   EXPECT_NE(r.find("\r\nX-Why: test\r\n"), std::string::npos) << shown;
   EXPECT_TRUE(r.size() >= 8 && r.substr(r.size() - 8) == "\r\n\r\nbad\n")
-      << "expected: blank line, then the body\n" << shown;
+      << "expected: blank line, then the body\n"
+      << shown;
 }
 
 // ---- step 5 ---------------------------------------------------------------
@@ -162,7 +170,8 @@ TEST_F(Lab1ServerChecks, MethodOtherThanGetGets405WithAllow) {
     HttpRequest r = valid_request();
     r.method = method;
     const ServerHandshake hs = decide(r);
-    EXPECT_EQ(hs.status, 405) << "fed: " << show(r) << "\nexpected: 405 (methods are case-sensitive)";
+    EXPECT_EQ(hs.status, 405) << "fed: " << show(r)
+                              << "\nexpected: 405 (methods are case-sensitive)";
     EXPECT_EQ(hs.error, HandshakeError::kMethodNotAllowed);
     EXPECT_NE(hs.response.find("\r\nAllow: GET\r\n"), std::string::npos)
         << "expected: \"Allow: GET\" in the 405\nactual: " << escaped(hs.response);
@@ -172,7 +181,8 @@ TEST_F(Lab1ServerChecks, MethodOtherThanGetGets405WithAllow) {
 TEST_F(Lab1ServerChecks, Http10Gets400) {
   HttpRequest r = valid_request();
   r.version_minor = 0;
-  EXPECT_EQ(decide(r).status, 400) << "fed: " << show(r) << "\nexpected: 400 (§4.2.1 item 1: HTTP/1.1 or higher)";
+  EXPECT_EQ(decide(r).status, 400)
+      << "fed: " << show(r) << "\nexpected: 400 (§4.2.1 item 1: HTTP/1.1 or higher)";
 }
 
 TEST_F(Lab1ServerChecks, TargetThatIsNotAPathGets400) {
@@ -217,8 +227,8 @@ TEST_F(Lab1ServerChecks, ConnectionMustListUpgrade) {
   EXPECT_EQ(decide(list).status, 101) << "fed: " << show(list) << "\nexpected: 101";
   HttpRequest two = with_header("Connection", "keep-alive");
   two.headers.add("Connection", "upgrade");
-  EXPECT_EQ(decide(two).status, 101) << "fed: " << show(two)
-                                     << "\nexpected: 101 (two lines form one list, RFC 9110 §5.3)";
+  EXPECT_EQ(decide(two).status, 101)
+      << "fed: " << show(two) << "\nexpected: 101 (two lines form one list, RFC 9110 §5.3)";
 }
 
 // §4.2.2 / §4.4: a missing or unsupported version gets 426 + the version we speak.
@@ -228,8 +238,8 @@ TEST_F(Lab1ServerChecks, WrongOrMissingVersionGets426WithVersion13) {
     const ServerHandshake hs = decide(r);
     EXPECT_EQ(hs.status, 426) << "fed: " << show(r) << "\nexpected: 426";
     EXPECT_NE(hs.response.find("\r\nSec-WebSocket-Version: 13\r\n"), std::string::npos)
-        << "fed: " << show(r) << "\nexpected: \"Sec-WebSocket-Version: 13\" in the 426\nactual: "
-        << escaped(hs.response);
+        << "fed: " << show(r)
+        << "\nexpected: \"Sec-WebSocket-Version: 13\" in the 426\nactual: " << escaped(hs.response);
   }
 }
 
@@ -240,8 +250,9 @@ TEST_F(Lab1ServerChecks, DuplicateVersionGets400) {
 
 // §4.2.1 item 5: base64 of exactly 16 bytes, exactly once.
 TEST_F(Lab1ServerChecks, KeyMustBeBase64Of16BytesExactlyOnce) {
-  for (const char* key : {"", "not base64 at all!!!!!!!", "AAAAAAAAAAAAAAAAAAAA", /* 15 bytes */
-                          "AAAAAAAAAAAAAAAAAAAAAAA=", "AAAAAAAAAAAAAAAAAAAAAA==AA", "AAAAAAAAAAAAAAAAAAAAAQ=="}) {
+  for (const char* key :
+       {"", "not base64 at all!!!!!!!", "AAAAAAAAAAAAAAAAAAAA", /* 15 bytes */
+        "AAAAAAAAAAAAAAAAAAAAAAA=", "AAAAAAAAAAAAAAAAAAAAAA==AA", "AAAAAAAAAAAAAAAAAAAAAQ=="}) {
     HttpRequest r = with_header("Sec-WebSocket-Key", "");
     if (*key != '\0') r.headers.add("Sec-WebSocket-Key", key);
     const ServerHandshake hs = decide(r);
@@ -267,7 +278,8 @@ TEST_F(Lab1ServerChecks, ChecksRunInOrder) {
     if (!iequals(h.name, "Sec-WebSocket-Key")) v8_without_key.headers.add(h.name, h.value);
   }
   EXPECT_EQ(decide(v8_without_key).status, 426)
-      << "fed: " << show(v8_without_key) << "\nexpected: 426 (the version is checked before the key)";
+      << "fed: " << show(v8_without_key)
+      << "\nexpected: 426 (the version is checked before the key)";
 }
 
 // §4.2.2: a resource we do not serve gets 404; the query is not part of the path.
@@ -305,7 +317,8 @@ TEST_F(Lab1ServerChecks, SubprotocolIsOurFirstPreferenceAmongOffered) {
   const ServerHandshake hs2 = decide(none, p);
   EXPECT_EQ(hs2.status, 101) << "an unknown subprotocol is not an error";
   EXPECT_EQ(hs2.response.find("Sec-WebSocket-Protocol"), std::string::npos)
-      << "expected: no Sec-WebSocket-Protocol when nothing matches\nactual: " << escaped(hs2.response);
+      << "expected: no Sec-WebSocket-Protocol when nothing matches\nactual: "
+      << escaped(hs2.response);
 }
 
 TEST_F(Lab1ServerChecks, ExtensionsAreNeverAccepted) {
@@ -313,7 +326,8 @@ TEST_F(Lab1ServerChecks, ExtensionsAreNeverAccepted) {
   const ServerHandshake hs = decide(r);
   EXPECT_EQ(hs.status, 101);
   EXPECT_EQ(hs.response.find("Sec-WebSocket-Extensions"), std::string::npos)
-      << "expected: no extension in the 101 (none is implemented)\nactual: " << escaped(hs.response);
+      << "expected: no extension in the 101 (none is implemented)\nactual: "
+      << escaped(hs.response);
 }
 
 TEST_F(Lab1ServerChecks, RefusalCarriesItsReasonAsTheBody) {
@@ -437,7 +451,8 @@ TEST_F(Lab1Client, EachOfTheSixClientChecksFails) {
   cases.push_back({"a subprotocol we did not offer", c});
   for (const auto& k : cases) {
     const auto r = validate_response(k.res, sample_sent());
-    EXPECT_FALSE(r.is_ok()) << "fed: a 101 with " << k.what << "\nexpected: an error (RFC 6455 §4.1)";
+    EXPECT_FALSE(r.is_ok()) << "fed: a 101 with " << k.what
+                            << "\nexpected: an error (RFC 6455 §4.1)";
   }
 }
 

@@ -69,13 +69,15 @@ TEST_F(Lab1SessionServer, RequestSplitIntoSingleBytesStillOpens) {
 TEST_F(Lab1SessionServer, BadRequestGets400AndCloses) {
   Session s(server_config());
   s.start(Millis{0});
-  const std::string req = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Version: 13\r\n\r\n";
+  const std::string req =
+      "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n";
   s.on_bytes(req, Millis{1});
   const std::string out = take_output(s);
   const auto events = drain(s);
   EXPECT_EQ(out.rfind("HTTP/1.1 400 ", 0), 0u)
-      << "fed: " << escaped(req) << " (no Sec-WebSocket-Key)\nexpected: 400\nactual output: " << escaped(out);
+      << "fed: " << escaped(req)
+      << " (no Sec-WebSocket-Key)\nexpected: 400\nactual output: " << escaped(out);
   const auto* failed = find<event::HandshakeFailed>(events);
   ASSERT_NE(failed, nullptr) << "expected events: HandshakeFailed(400), Closed(1006)\nactual: "
                              << describe(events);
@@ -120,8 +122,9 @@ TEST_F(Lab1SessionServer, ManualAcceptWaitsThenAcceptsWithASubprotocol) {
   s.on_bytes(upgrade_request("/", {}, "Sec-WebSocket-Protocol: chat, superchat\r\n"), Millis{1});
   auto events = drain(s);
   const auto* up = find<event::Upgrade>(events);
-  ASSERT_NE(up, nullptr) << "fed: a valid request, manual_accept on\nexpected events: Upgrade\nactual: "
-                         << describe(events);
+  ASSERT_NE(up, nullptr)
+      << "fed: a valid request, manual_accept on\nexpected events: Upgrade\nactual: "
+      << describe(events);
   EXPECT_EQ(up->offered_subprotocols, (std::vector<std::string>{"chat", "superchat"}));
   EXPECT_TRUE(s.pending_output().empty())
       << "expected: nothing written before accept()\nactual: " << escaped(s.pending_output());
@@ -185,7 +188,8 @@ TEST_F(Lab1SessionServer, PlainGetIsHandedToTheApplicationWhenServed) {
   const auto events = drain(s);
   const auto* plain = find<event::PlainHttp>(events);
   ASSERT_NE(plain, nullptr) << "fed: a GET without Upgrade, serve_plain_http on\n"
-                               "expected events: PlainHttp\nactual: " << describe(events);
+                               "expected events: PlainHttp\nactual: "
+                            << describe(events);
   EXPECT_EQ(plain->request.target, "/index.html");
   ASSERT_TRUE(s.respond_http(200, "text/html", "<p>hi</p>").is_ok());
   const std::string out = take_output(s);
@@ -250,8 +254,8 @@ TEST_F(Lab1SessionClient, WrongAcceptFailsTheHandshake) {
   s.on_bytes(bad, Millis{1});
   const auto events = drain(s);
   EXPECT_NE(find<event::HandshakeFailed>(events), nullptr)
-      << "fed: " << escaped(bad) << "\nexpected events: HandshakeFailed, Closed(1006)\nactual: "
-      << describe(events);
+      << "fed: " << escaped(bad)
+      << "\nexpected events: HandshakeFailed, Closed(1006)\nactual: " << describe(events);
   EXPECT_NE(find<event::Closed>(events), nullptr) << "actual: " << describe(events);
   EXPECT_TRUE(s.should_close_transport()) << "§4.1: the client fails the connection";
 }

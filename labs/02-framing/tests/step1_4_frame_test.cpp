@@ -86,7 +86,8 @@ TEST_F(Lab2Masking, BytewiseMaskAgreesWithApplyMaskAtEveryLengthAndOffset) {
 // §5.7: "A single-frame unmasked text message" and "A single-frame masked text message".
 TEST_F(Lab2Encoder, RfcExampleFrames) {
   EXPECT_EQ(hex(encode_frame(Opcode::kText, "Hello")), "81 05 48 65 6c 6c 6f")
-      << "fed: encode_frame(kText, \"Hello\") (server, unmasked)\nexpected: 81 05 48 65 6c 6c 6f (§5.7)";
+      << "fed: encode_frame(kText, \"Hello\") (server, unmasked)\nexpected: 81 05 48 65 6c 6c 6f "
+         "(§5.7)";
   EXPECT_EQ(hex(encode_frame(Opcode::kText, "Hello", true, &kKey)),
             "81 85 37 fa 21 3d 7f 9f 4d 51 58")
       << "fed: encode_frame(kText, \"Hello\", fin, key 37 fa 21 3d)\n"
@@ -143,10 +144,12 @@ TEST_F(Lab2Builder, BuildsReservedOpcodesAndRsvBits) {
 }
 
 TEST_F(Lab2Builder, ForcesNonMinimalLengthForms) {
-  EXPECT_EQ(hex(FrameBuilder().opcode(Opcode::kText).length_form(LengthForm::k16).payload("a").build()),
-            "81 7e 00 01 61");
-  EXPECT_EQ(hex(FrameBuilder().opcode(Opcode::kText).length_form(LengthForm::k64).payload("a").build()),
-            "81 7f 00 00 00 00 00 00 00 01 61");
+  EXPECT_EQ(
+      hex(FrameBuilder().opcode(Opcode::kText).length_form(LengthForm::k16).payload("a").build()),
+      "81 7e 00 01 61");
+  EXPECT_EQ(
+      hex(FrameBuilder().opcode(Opcode::kText).length_form(LengthForm::k64).payload("a").build()),
+      "81 7f 00 00 00 00 00 00 00 01 61");
 }
 
 TEST_F(Lab2Builder, DeclaredLengthCanLie) {
@@ -157,7 +160,8 @@ TEST_F(Lab2Builder, DeclaredLengthCanLie) {
 }
 
 TEST_F(Lab2Builder, MaskBitOnlySendsThePayloadUnmasked) {
-  const std::string f = FrameBuilder().opcode(Opcode::kText).mask_bit_only(kKey).payload("Hi").build();
+  const std::string f =
+      FrameBuilder().opcode(Opcode::kText).mask_bit_only(kKey).payload("Hi").build();
   EXPECT_EQ(hex(f), "81 82 37 fa 21 3d 48 69") << "MASK=1 and the key, but \"Hi\" as is";
   const std::string g = FrameBuilder().opcode(Opcode::kText).mask(kKey).payload("Hello").build();
   EXPECT_EQ(hex(g), "81 85 37 fa 21 3d 7f 9f 4d 51 58") << "mask(): the payload is XORed";
@@ -200,7 +204,8 @@ Decoded decode(std::string input, Role role, std::size_t chunk = 0, DecoderLimit
       }
       ++d.payload_events;
       if (!d.payloads.empty()) {
-        d.payloads.back().append(reinterpret_cast<const char*>(ev.payload.data()), ev.payload.size());
+        d.payloads.back().append(reinterpret_cast<const char*>(ev.payload.data()),
+                                 ev.payload.size());
       }
     }
   }
@@ -216,7 +221,8 @@ TEST_F(Lab2Decoder, DecodesAndUnmasksAClientFrame) {
   EXPECT_EQ(d.headers[0].opcode, 0x1);
   EXPECT_TRUE(d.headers[0].masked);
   EXPECT_EQ(d.headers[0].payload_length, 5u);
-  EXPECT_EQ(d.payloads[0], "Hello") << "fed: " << hex(in) << "\nexpected payload: \"Hello\" (unmasked)";
+  EXPECT_EQ(d.payloads[0], "Hello")
+      << "fed: " << hex(in) << "\nexpected payload: \"Hello\" (unmasked)";
 }
 
 // TCP delivers bytes, not frames: any split must give the same result.
@@ -254,17 +260,20 @@ TEST_F(Lab2Decoder, DecodesTheThreeLengthForms) {
 TEST_F(Lab2Decoder, EmptyPayloadYieldsExactlyOneEmptyPayloadEvent) {
   const Decoded d = decode(labtest::client_frame(0x1, ""), Role::kServer);
   EXPECT_EQ(d.headers.size(), 1u);
-  EXPECT_EQ(d.payload_events, 1) << "fed: an empty text frame\nexpected: one kPayload (frame_complete)";
+  EXPECT_EQ(d.payload_events, 1)
+      << "fed: an empty text frame\nexpected: one kPayload (frame_complete)";
 }
 
 // §5.1: a server MUST close the connection upon receiving an unmasked frame; a
 // client MUST close it on a masked one.
 TEST_F(Lab2Decoder, MaskBitMustMatchTheRole) {
   const std::string unmasked = labtest::server_frame(0x1, "hi");
-  EXPECT_EQ(decode(unmasked, Role::kServer).errors, std::vector<FrameError>{FrameError::kUnmaskedFromClient})
+  EXPECT_EQ(decode(unmasked, Role::kServer).errors,
+            std::vector<FrameError>{FrameError::kUnmaskedFromClient})
       << "fed to a SERVER decoder: " << hex(unmasked) << "\nexpected: kUnmaskedFromClient";
   const std::string masked = labtest::client_frame(0x1, "hi");
-  EXPECT_EQ(decode(masked, Role::kClient).errors, std::vector<FrameError>{FrameError::kMaskedFromServer})
+  EXPECT_EQ(decode(masked, Role::kClient).errors,
+            std::vector<FrameError>{FrameError::kMaskedFromServer})
       << "fed to a CLIENT decoder: " << hex(masked) << "\nexpected: kMaskedFromServer";
   const Decoded ok = decode(unmasked, Role::kClient);
   EXPECT_TRUE(ok.errors.empty()) << "an unmasked frame is right for a client decoder";
@@ -286,7 +295,8 @@ TEST_F(Lab2Decoder, ReservedOpcodesAreAnError) {
   for (int raw_op : {3, 4, 5, 6, 7, 11, 12, 13, 14, 15}) {
     const auto op = static_cast<std::uint8_t>(raw_op);
     const std::string in = labtest::client_frame(op, "");
-    EXPECT_EQ(decode(in, Role::kServer).errors, std::vector<FrameError>{FrameError::kReservedOpcode})
+    EXPECT_EQ(decode(in, Role::kServer).errors,
+              std::vector<FrameError>{FrameError::kReservedOpcode})
         << "fed: " << hex(in) << " (opcode " << int{op} << ")\nexpected: kReservedOpcode (§5.2)";
   }
 }
@@ -328,7 +338,8 @@ TEST_F(Lab2Decoder, FrameOverTheLimitIsTooBig) {
   const std::string header = unhex("82 fe 03 e9 37 fa 21 3d");  // 1001 bytes announced
   EXPECT_EQ(decode(header, Role::kServer, 0, limits).errors,
             std::vector<FrameError>{FrameError::kFrameTooBig})
-      << "fed: a header announcing 1001 bytes, limit 1000\nexpected: kFrameTooBig, from the header alone";
+      << "fed: a header announcing 1001 bytes, limit 1000\nexpected: kFrameTooBig, from the header "
+         "alone";
 }
 
 TEST_F(Lab2Decoder, NonMinimalLengthIsAnErrorOnlyWhenRequired) {
@@ -350,19 +361,21 @@ TEST_F(Lab2Decoder, ErrorIsStickyUntilReset) {
   std::span<std::uint8_t> in = bytes_of(bad);
   ASSERT_EQ(dec.next(in).kind, FrameDecoder::Kind::kError);
   std::span<std::uint8_t> in2 = bytes_of(good);
-  EXPECT_EQ(dec.next(in2).kind, FrameDecoder::Kind::kError) << "after kError, the decoder stays in error";
+  EXPECT_EQ(dec.next(in2).kind, FrameDecoder::Kind::kError)
+      << "after kError, the decoder stays in error";
   dec.reset();
   std::string good2 = labtest::client_frame(0x1, "ok");
   std::span<std::uint8_t> in3 = bytes_of(good2);
-  EXPECT_EQ(dec.next(in3).kind, FrameDecoder::Kind::kHeader) << "after reset(), frames decode again";
+  EXPECT_EQ(dec.next(in3).kind, FrameDecoder::Kind::kHeader)
+      << "after reset(), frames decode again";
 }
 
 TEST_F(Lab2Decoder, ErrorsMapToCloseCodes) {
   EXPECT_EQ(close_code_for(FrameError::kFrameTooBig), 1009);
-  for (FrameError e : {FrameError::kReservedBits, FrameError::kReservedOpcode,
-                       FrameError::kFragmentedControl, FrameError::kControlTooLong,
-                       FrameError::kUnmaskedFromClient, FrameError::kMaskedFromServer,
-                       FrameError::kLengthMsbSet, FrameError::kNonMinimalLength}) {
+  for (FrameError e :
+       {FrameError::kReservedBits, FrameError::kReservedOpcode, FrameError::kFragmentedControl,
+        FrameError::kControlTooLong, FrameError::kUnmaskedFromClient, FrameError::kMaskedFromServer,
+        FrameError::kLengthMsbSet, FrameError::kNonMinimalLength}) {
     EXPECT_EQ(close_code_for(e), 1002) << "error #" << static_cast<int>(e);
     EXPECT_NE(describe(e).find("§"), std::string_view::npos)
         << "describe() names the RFC section; got \"" << describe(e) << "\"";

@@ -19,10 +19,18 @@ WSLAB_LAB_SUITE(Lab2Close);
 
 // ---- step 5 ---------------------------------------------------------------
 
-const std::vector<std::string> kValid = {
-    "", "hello", unhex("ce ba e1 bd b9 cf 83 ce bc ce b5"),  // "kosme"
-    unhex("c2 80"), unhex("df bf"), unhex("e0 a0 80"), unhex("ed 9f bf"), unhex("ee 80 80"),
-    unhex("ef bf bf"), unhex("f0 90 80 80"), unhex("f4 8f bf bf"), unhex("f0 9f 98 80")};
+const std::vector<std::string> kValid = {"",
+                                         "hello",
+                                         unhex("ce ba e1 bd b9 cf 83 ce bc ce b5"),  // "kosme"
+                                         unhex("c2 80"),
+                                         unhex("df bf"),
+                                         unhex("e0 a0 80"),
+                                         unhex("ed 9f bf"),
+                                         unhex("ee 80 80"),
+                                         unhex("ef bf bf"),
+                                         unhex("f0 90 80 80"),
+                                         unhex("f4 8f bf bf"),
+                                         unhex("f0 9f 98 80")};
 
 struct Invalid {
   std::string bytes;
@@ -48,19 +56,22 @@ TEST_F(Lab2Utf8, ValidTextIsAccepted) {
   for (const auto& t : kValid) {
     EXPECT_TRUE(is_valid_utf8(t)) << "fed: " << hex(t) << "\nexpected: valid";
     Utf8Validator v;
-    EXPECT_TRUE(v.feed(t) && v.complete()) << "fed to a validator: " << hex(t) << "\nexpected: valid and complete";
+    EXPECT_TRUE(v.feed(t) && v.complete())
+        << "fed to a validator: " << hex(t) << "\nexpected: valid and complete";
   }
 }
 
 // §8.1 + RFC 3629 §4: each class of invalid sequence, failing at its first bad byte.
 TEST_F(Lab2Utf8, InvalidSequencesFailAtTheFirstBadByte) {
   for (const auto& t : kInvalid) {
-    EXPECT_FALSE(is_valid_utf8(t.bytes)) << "fed: " << hex(t.bytes) << " (" << t.why << ")\nexpected: invalid";
+    EXPECT_FALSE(is_valid_utf8(t.bytes))
+        << "fed: " << hex(t.bytes) << " (" << t.why << ")\nexpected: invalid";
     Utf8Validator v;
-    EXPECT_FALSE(v.feed(t.bytes)) << "fed: " << hex(t.bytes) << " (" << t.why << ")\nexpected: feed() false";
+    EXPECT_FALSE(v.feed(t.bytes)) << "fed: " << hex(t.bytes) << " (" << t.why
+                                  << ")\nexpected: feed() false";
     EXPECT_TRUE(v.failed());
-    EXPECT_EQ(v.valid_prefix(), t.bad_at)
-        << "fed: " << hex(t.bytes) << " (" << t.why << ")\nexpected: valid_prefix() = index of the bad byte";
+    EXPECT_EQ(v.valid_prefix(), t.bad_at) << "fed: " << hex(t.bytes) << " (" << t.why
+                                          << ")\nexpected: valid_prefix() = index of the bad byte";
   }
 }
 
@@ -69,8 +80,10 @@ TEST_F(Lab2Utf8, FailsOnTheChunkThatHoldsTheBadByte) {
   Utf8Validator v;
   EXPECT_TRUE(v.feed("Hello ")) << "fed: \"Hello \"";
   EXPECT_TRUE(v.feed(unhex("ce ba"))) << "fed: ce ba (a complete 2-byte sequence)";
-  EXPECT_FALSE(v.feed(unhex("ed a0"))) << "fed: ed a0 (the start of a surrogate)\nexpected: false at once";
-  EXPECT_EQ(v.valid_prefix(), 9u) << "6 + 2 valid bytes, then ED, then A0 is the bad byte (index 9)";
+  EXPECT_FALSE(v.feed(unhex("ed a0")))
+      << "fed: ed a0 (the start of a surrogate)\nexpected: false at once";
+  EXPECT_EQ(v.valid_prefix(), 9u)
+      << "6 + 2 valid bytes, then ED, then A0 is the bad byte (index 9)";
   EXPECT_FALSE(v.feed("more")) << "a failed validator stays failed";
 }
 
@@ -90,7 +103,8 @@ TEST_F(Lab2Utf8, CodePointsSplitAcrossChunksAtEveryByte) {
     Utf8Validator v;
     const bool ok = v.feed(surrogate.substr(0, cut)) && v.feed(surrogate.substr(cut));
     EXPECT_FALSE(ok) << "fed: " << hex(surrogate.substr(0, cut)) << " | "
-                     << hex(surrogate.substr(cut)) << "\nexpected: invalid (a surrogate split in two)";
+                     << hex(surrogate.substr(cut))
+                     << "\nexpected: invalid (a surrogate split in two)";
   }
 }
 
@@ -98,7 +112,8 @@ TEST_F(Lab2Utf8, TruncatedCodePointIsNotComplete) {
   Utf8Validator v;
   EXPECT_TRUE(v.feed(unhex("61 e2 82"))) << "fed: 61 e2 82 (E2 82 may still become E2 82 AC)";
   EXPECT_FALSE(v.complete()) << "expected: complete() false: a code point is cut at the end";
-  EXPECT_FALSE(is_valid_utf8(unhex("61 e2 82"))) << "a whole message ending mid code point is invalid";
+  EXPECT_FALSE(is_valid_utf8(unhex("61 e2 82")))
+      << "a whole message ending mid code point is invalid";
 }
 
 TEST_F(Lab2Utf8, ResetStartsOver) {
@@ -111,7 +126,8 @@ TEST_F(Lab2Utf8, ResetStartsOver) {
 
 TEST_F(Lab2Utf8, NaiveDecoderAgreesWithTheValidator) {
   for (const auto& t : kValid) EXPECT_TRUE(is_valid_utf8_naive(t)) << "fed: " << hex(t);
-  for (const auto& t : kInvalid) EXPECT_FALSE(is_valid_utf8_naive(t.bytes)) << "fed: " << hex(t.bytes) << " (" << t.why << ")";
+  for (const auto& t : kInvalid)
+    EXPECT_FALSE(is_valid_utf8_naive(t.bytes)) << "fed: " << hex(t.bytes) << " (" << t.why << ")";
   // Every 2-byte pair: the two must agree.
   for (int a = 0; a < 256; ++a) {
     for (int b = 0; b < 256; b += 7) {
@@ -127,10 +143,12 @@ TEST_F(Lab2Utf8, NaiveDecoderAgreesWithTheValidator) {
 TEST_F(Lab2Close, ValidCloseCodes) {
   for (int c : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999,
                 4000, 4999}) {
-    EXPECT_TRUE(is_valid_close_code(static_cast<std::uint16_t>(c))) << "code " << c << ": expected valid";
+    EXPECT_TRUE(is_valid_close_code(static_cast<std::uint16_t>(c)))
+        << "code " << c << ": expected valid";
   }
   for (int c : {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535}) {
-    EXPECT_FALSE(is_valid_close_code(static_cast<std::uint16_t>(c))) << "code " << c << ": expected invalid on the wire";
+    EXPECT_FALSE(is_valid_close_code(static_cast<std::uint16_t>(c)))
+        << "code " << c << ": expected invalid on the wire";
   }
 }
 

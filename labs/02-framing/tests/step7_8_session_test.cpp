@@ -25,7 +25,9 @@ WSLAB_LAB_SUITE(Lab2SessionFrames);
 WSLAB_LAB_SUITE(Lab2SessionControl);
 
 // What the server wrote, as frames.
-std::string written(Session& s) { return labtest::describe(parse_frames(take_output(s))); }
+std::string written(Session& s) {
+  return labtest::describe(parse_frames(take_output(s)));
+}
 
 // ---- step 7 ---------------------------------------------------------------
 
@@ -77,7 +79,8 @@ TEST_F(Lab2SessionFrames, FrameArrivingWithTheRequestIsDelivered) {
   ASSERT_NE(find<event::Open>(events), nullptr) << "actual events: " << describe(events);
   const auto* text = find<event::Text>(events);
   ASSERT_NE(text, nullptr) << "fed: the request + a text frame in one read\nexpected events: Open, "
-                              "Text(\"early\")\nactual: " << describe(events);
+                              "Text(\"early\")\nactual: "
+                           << describe(events);
   EXPECT_EQ(text->data, "early");
 }
 
@@ -85,13 +88,16 @@ TEST_F(Lab2SessionFrames, FrameArrivingWithTheRequestIsDelivered) {
 void expect_failed_with(Session& s, const std::string& fed, std::uint16_t code, const char* rule) {
   const auto events = drain(s);
   const auto* err = find<event::ProtocolError>(events);
-  ASSERT_NE(err, nullptr) << "fed: " << hex(fed) << " (" << rule << ")\nexpected events: ProtocolError("
-                          << code << "), Closed(1006)\nactual: " << describe(events);
+  ASSERT_NE(err, nullptr) << "fed: " << hex(fed) << " (" << rule
+                          << ")\nexpected events: ProtocolError(" << code
+                          << "), Closed(1006)\nactual: " << describe(events);
   EXPECT_EQ(err->close_code, code) << "fed: " << hex(fed) << " (" << rule << ")";
   const auto frames = parse_frames(take_output(s));
-  ASSERT_EQ(frames.size(), 1u) << "fed: " << hex(fed) << "\nexpected output: one Close frame\nactual: "
+  ASSERT_EQ(frames.size(), 1u) << "fed: " << hex(fed)
+                               << "\nexpected output: one Close frame\nactual: "
                                << labtest::describe(frames);
-  EXPECT_EQ(frames[0].opcode, 0x8) << "expected a Close frame; actual: " << labtest::describe(frames);
+  EXPECT_EQ(frames[0].opcode, 0x8)
+      << "expected a Close frame; actual: " << labtest::describe(frames);
   ASSERT_GE(frames[0].payload.size(), 2u) << "the Close carries the code";
   const unsigned sent = (static_cast<unsigned char>(frames[0].payload[0]) << 8) |
                         static_cast<unsigned char>(frames[0].payload[1]);
@@ -153,7 +159,8 @@ TEST_F(Lab2SessionFrames, NothingIsDecodedAfterFailing) {
   s.on_bytes(in, Millis{1});
   const auto events = drain(s);
   EXPECT_EQ(find<event::Text>(events), nullptr)
-      << "fed: a bad frame then a text frame in one read\nexpected: no Text after the failure\nactual: "
+      << "fed: a bad frame then a text frame in one read\nexpected: no Text after the "
+         "failure\nactual: "
       << describe(events);
 }
 
@@ -177,12 +184,14 @@ TEST_F(Lab2SessionFrames, ClientSendsMaskedFramesWithFreshKeys) {
   EXPECT_TRUE(frames[0].masked && frames[1].masked) << "actual: " << labtest::describe(frames);
   EXPECT_EQ(frames[0].payload, "Hello") << "the payload unmasks to the text";
   EXPECT_NE(out.substr(2, 4), out.substr(11 + 2, 4))
-      << "two frames used the same masking key " << hex(out.substr(2, 4)) << " (§5.3: fresh per frame)";
+      << "two frames used the same masking key " << hex(out.substr(2, 4))
+      << " (§5.3: fresh per frame)";
 }
 
 TEST_F(Lab2SessionFrames, SendTextRefusesInvalidUtf8) {
   Session s = labtest::open_server();
-  EXPECT_FALSE(s.send_text(labtest::unhex("ff")).is_ok()) << "send_text(ff): expected a failed Status (§5.6)";
+  EXPECT_FALSE(s.send_text(labtest::unhex("ff")).is_ok())
+      << "send_text(ff): expected a failed Status (§5.6)";
   EXPECT_TRUE(s.pending_output().empty()) << "nothing may be written";
 }
 
@@ -190,7 +199,8 @@ TEST_F(Lab2SessionFrames, NothingCanBeSentBeforeTheHandshake) {
   SessionConfig c;
   Session s(c);
   s.start(Millis{0});
-  EXPECT_FALSE(s.send_text("early").is_ok()) << "send_text() in CONNECTING: expected a failed Status";
+  EXPECT_FALSE(s.send_text("early").is_ok())
+      << "send_text() in CONNECTING: expected a failed Status";
   EXPECT_TRUE(s.pending_output().empty());
 }
 
@@ -209,8 +219,8 @@ TEST_F(Lab2SessionControl, PingIsAnsweredWithAPongCarryingItsPayload) {
 TEST_F(Lab2SessionControl, PongIsReportedAndNotAnswered) {
   Session s = labtest::open_server();
   s.on_bytes(client_frame(0xA, "unsolicited"), Millis{1});
-  EXPECT_TRUE(s.pending_output().empty()) << "a Pong needs no answer (§5.5.3); actual output: "
-                                          << hex(s.pending_output());
+  EXPECT_TRUE(s.pending_output().empty())
+      << "a Pong needs no answer (§5.5.3); actual output: " << hex(s.pending_output());
   const auto events = drain(s);
   const auto* pong = find<event::Pong>(events);
   ASSERT_NE(pong, nullptr) << "actual events: " << describe(events);
@@ -238,7 +248,8 @@ TEST_F(Lab2SessionControl, CloseIsEchoedAndTheServerClosesTcp) {
 TEST_F(Lab2SessionControl, EmptyCloseGetsAnEmptyClose) {
   Session s = labtest::open_server();
   s.on_bytes(client_frame(0x8, ""), Millis{1});
-  EXPECT_EQ(written(s), "close \"\"") << "fed: a Close without a body\nexpected output: a Close without a body";
+  EXPECT_EQ(written(s), "close \"\"")
+      << "fed: a Close without a body\nexpected output: a Close without a body";
   const auto events = drain(s);
   const auto* closed = find<event::Closed>(events);
   ASSERT_NE(closed, nullptr) << "actual events: " << describe(events);
@@ -249,7 +260,8 @@ TEST_F(Lab2SessionControl, NothingIsSentAfterTheClose) {
   Session s = labtest::open_server();
   s.on_bytes(client_frame(0x8, labtest::unhex("03 e8")), Millis{1});
   take_output(s);
-  EXPECT_FALSE(s.send_text("late").is_ok()) << "send_text() after the close handshake: expected a failed Status";
+  EXPECT_FALSE(s.send_text("late").is_ok())
+      << "send_text() after the close handshake: expected a failed Status";
   EXPECT_TRUE(s.pending_output().empty());
 }
 

@@ -47,7 +47,8 @@ TEST_F(Lab3Assembler, SingleFinalFrameIsAWholeMessage) {
   EXPECT_FALSE(a.in_message());
 }
 
-// §5.4: a fragmented message is a text/binary frame with FIN=0, continuations, and a FIN=1 continuation.
+// §5.4: a fragmented message is a text/binary frame with FIN=0, continuations, and a FIN=1
+// continuation.
 TEST_F(Lab3Assembler, FragmentsAreJoinedInOrder) {
   MessageAssembler a;
   ASSERT_EQ(frame(a, 0x1, false, "Hel"), MessageError::kNone);
@@ -55,7 +56,8 @@ TEST_F(Lab3Assembler, FragmentsAreJoinedInOrder) {
   EXPECT_TRUE(a.in_message()) << "after the first fragment, a message is open";
   ASSERT_EQ(frame(a, 0x0, false, ""), MessageError::kNone) << "an empty continuation is legal";
   ASSERT_EQ(frame(a, 0x0, true, "lo"), MessageError::kNone);
-  ASSERT_TRUE(a.message_ready()) << "fed: text \"Hel\" (FIN=0), cont \"\" (FIN=0), cont \"lo\" (FIN=1)";
+  ASSERT_TRUE(a.message_ready())
+      << "fed: text \"Hel\" (FIN=0), cont \"\" (FIN=0), cont \"lo\" (FIN=1)";
   EXPECT_EQ(a.take_message(), "Hello");
 }
 
@@ -80,7 +82,8 @@ TEST_F(Lab3Assembler, NewMessageInsideAFragmentedOneIsAnError) {
   MessageAssembler a;
   ASSERT_EQ(frame(a, 0x1, false, "part"), MessageError::kNone);
   EXPECT_EQ(a.on_frame_header(header(0x2, true, 1)), MessageError::kExpectedContinuation)
-      << "fed: text (FIN=0), then binary\nexpected: kExpectedContinuation (§5.4: fragments are not interleaved)";
+      << "fed: text (FIN=0), then binary\nexpected: kExpectedContinuation (§5.4: fragments are not "
+         "interleaved)";
 }
 
 // §8.1: fail as soon as the text cannot be valid, even across fragments.
@@ -89,7 +92,8 @@ TEST_F(Lab3Assembler, InvalidUtf8FailsAtTheFragmentThatHoldsIt) {
   ASSERT_EQ(frame(a, 0x1, false, "a" + unhex("ed")), MessageError::kNone)
       << "fed: 61 ed (FIN=0): ED may still start a valid sequence";
   EXPECT_EQ(frame(a, 0x0, false, unhex("a0 80")), MessageError::kInvalidUtf8)
-      << "fed next: a0 80 (FIN=0): ED A0 is a surrogate\nexpected: kInvalidUtf8 now, before the last fragment";
+      << "fed next: a0 80 (FIN=0): ED A0 is a surrogate\nexpected: kInvalidUtf8 now, before the "
+         "last fragment";
 }
 
 TEST_F(Lab3Assembler, CodePointSplitAcrossFragmentsIsValid) {
@@ -106,12 +110,14 @@ TEST_F(Lab3Assembler, MessageEndingInsideACodePointIsInvalid) {
   MessageAssembler a;
   ASSERT_EQ(frame(a, 0x1, false, "a"), MessageError::kNone);
   EXPECT_EQ(frame(a, 0x0, true, unhex("e2 82")), MessageError::kInvalidUtf8)
-      << "fed: \"a\", then e2 82 as the final fragment\nexpected: kInvalidUtf8 (a cut code point at the end)";
+      << "fed: \"a\", then e2 82 as the final fragment\nexpected: kInvalidUtf8 (a cut code point "
+         "at the end)";
 }
 
 TEST_F(Lab3Assembler, BinaryIsNotValidated) {
   MessageAssembler a;
-  EXPECT_EQ(frame(a, 0x2, true, unhex("ff fe ed a0")), MessageError::kNone) << "binary may hold any bytes";
+  EXPECT_EQ(frame(a, 0x2, true, unhex("ff fe ed a0")), MessageError::kNone)
+      << "binary may hold any bytes";
 }
 
 // §10.4: limit the size of messages; judge it from the header, before buffering.
@@ -119,7 +125,8 @@ TEST_F(Lab3Assembler, MessageOverTheLimitIsTooBig) {
   MessageAssembler a(MessageLimits{10});
   ASSERT_EQ(frame(a, 0x2, false, "123456"), MessageError::kNone);
   EXPECT_EQ(a.on_frame_header(header(0x0, true, 5)), MessageError::kMessageTooBig)
-      << "fed: 6 bytes, then a continuation header announcing 5 more; limit 10\nexpected: kMessageTooBig";
+      << "fed: 6 bytes, then a continuation header announcing 5 more; limit 10\nexpected: "
+         "kMessageTooBig";
   MessageAssembler b(MessageLimits{10});
   EXPECT_EQ(b.on_frame_header(header(0x1, true, 11)), MessageError::kMessageTooBig)
       << "fed: a header announcing 11 bytes; limit 10\nexpected: kMessageTooBig at the header";

@@ -26,7 +26,9 @@ WSLAB_LAB_SUITE(Lab3CloseHandshake);
 WSLAB_LAB_SUITE(Lab3EndOfStream);
 WSLAB_LAB_SUITE(Lab3Sending);
 
-std::string written(Session& s) { return labtest::describe(parse_frames(take_output(s))); }
+std::string written(Session& s) {
+  return labtest::describe(parse_frames(take_output(s)));
+}
 
 std::uint16_t failed_code(const std::vector<Event>& events) {
   const auto* e = find<event::ProtocolError>(events);
@@ -41,8 +43,10 @@ TEST_F(Lab3Fragments, FragmentedTextIsDeliveredAsOneMessage) {
                          client_frame(0x0, "ted", true);
   s.on_bytes(in, Millis{1});
   const auto events = drain(s);
-  ASSERT_EQ(events.size(), 1u) << "fed: text \"frag\" (FIN=0), cont \"men\" (FIN=0), cont \"ted\" (FIN=1)\n"
-                                  "expected events: Text(\"fragmented\")\nactual: " << describe(events);
+  ASSERT_EQ(events.size(), 1u)
+      << "fed: text \"frag\" (FIN=0), cont \"men\" (FIN=0), cont \"ted\" (FIN=1)\n"
+         "expected events: Text(\"fragmented\")\nactual: "
+      << describe(events);
   EXPECT_EQ(std::get<event::Text>(events[0]).data, "fragmented");
 }
 
@@ -65,7 +69,8 @@ TEST_F(Lab3Fragments, ControlPayloadSplitAcrossReadsIsReassembled) {
   const std::string ping = client_frame(0x9, "split ping payload");
   for (std::size_t i = 0; i < ping.size(); ++i) s.on_bytes(ping.substr(i, 1), Millis{1});
   EXPECT_EQ(written(s), "pong \"split ping payload\"")
-      << "fed: a Ping one byte per on_bytes() call\nexpected output: one Pong with the whole payload";
+      << "fed: a Ping one byte per on_bytes() call\nexpected output: one Pong with the whole "
+         "payload";
 }
 
 TEST_F(Lab3Fragments, ContinuationWithoutAStartFailsWith1002) {
@@ -87,7 +92,8 @@ TEST_F(Lab3Fragments, InvalidUtf8FailsBeforeTheLastFragmentArrives) {
   ASSERT_EQ(find<event::ProtocolError>(drain(s)), nullptr) << "ED alone may still be valid";
   s.on_bytes(client_frame(0x0, unhex("a0 80"), false), Millis{2});
   EXPECT_EQ(failed_code(drain(s)), 1007)
-      << "fed: text 6f 6b ed (FIN=0), cont a0 80 (FIN=0)\nexpected: fail with 1007 now (§8.1, fail fast)";
+      << "fed: text 6f 6b ed (FIN=0), cont a0 80 (FIN=0)\nexpected: fail with 1007 now (§8.1, fail "
+         "fast)";
 }
 
 TEST_F(Lab3Fragments, MessageOverTheLimitAcrossFragmentsFailsWith1009) {
@@ -105,8 +111,9 @@ TEST_F(Lab3CloseHandshake, InvalidCloseCodeFailsWith1002) {
     Session s = labtest::open_server();
     s.on_bytes(client_frame(0x8, unhex(code)), Millis{1});
     const auto events = drain(s);
-    EXPECT_EQ(failed_code(events), 1002) << "fed: Close with code bytes " << code
-                                         << "\nexpected: fail with 1002 (§7.4)\nactual: " << describe(events);
+    EXPECT_EQ(failed_code(events), 1002)
+        << "fed: Close with code bytes " << code
+        << "\nexpected: fail with 1002 (§7.4)\nactual: " << describe(events);
   }
 }
 
@@ -149,8 +156,8 @@ TEST_F(Lab3CloseHandshake, NothingIsSentAfterOurClose) {
   take_output(s);
   s.on_bytes(client_frame(0x1, "late") + client_frame(0x9, "ping after close"), Millis{1});
   drain(s);
-  EXPECT_EQ(written(s), "no frames")
-      << "fed after our Close: text \"late\", Ping\nexpected output: nothing (no Pong, no data after a Close)";
+  EXPECT_EQ(written(s), "no frames") << "fed after our Close: text \"late\", Ping\nexpected "
+                                        "output: nothing (no Pong, no data after a Close)";
   EXPECT_FALSE(s.send_text("x").is_ok()) << "send_text() after our Close: expected a failed Status";
   EXPECT_FALSE(s.ping("x").is_ok()) << "ping() after our Close: expected a failed Status";
 }
@@ -158,7 +165,8 @@ TEST_F(Lab3CloseHandshake, NothingIsSentAfterOurClose) {
 TEST_F(Lab3CloseHandshake, CloseArgumentsAreChecked) {
   Session s = labtest::open_server();
   EXPECT_FALSE(s.close(1005).is_ok()) << "close(1005): 1005 is never sent (§7.4.1)";
-  EXPECT_FALSE(s.close(1000, std::string(124, 'r')).is_ok()) << "a 124-byte reason does not fit (§5.5)";
+  EXPECT_FALSE(s.close(1000, std::string(124, 'r')).is_ok())
+      << "a 124-byte reason does not fit (§5.5)";
   EXPECT_FALSE(s.close(1000, unhex("ff")).is_ok()) << "the reason is UTF-8 (§5.5.1)";
   EXPECT_TRUE(s.pending_output().empty()) << "nothing may be written";
   EXPECT_TRUE(s.close(4000, "custom").is_ok()) << "4000-4999 are for applications";
@@ -246,7 +254,8 @@ TEST_F(Lab3Sending, FragmentOrderIsEnforced) {
   ASSERT_TRUE(s.send_fragment(Opcode::kBinary, "a", false).is_ok());
   EXPECT_FALSE(s.send_fragment(Opcode::kText, "b", true).is_ok())
       << "inside a message, only continuations";
-  EXPECT_FALSE(s.send_text("interleaved").is_ok()) << "no other message while a fragmented one is open";
+  EXPECT_FALSE(s.send_text("interleaved").is_ok())
+      << "no other message while a fragmented one is open";
 }
 
 TEST_F(Lab3Sending, TextFragmentsMustStayValidUtf8) {
@@ -256,7 +265,8 @@ TEST_F(Lab3Sending, TextFragmentsMustStayValidUtf8) {
       << "a fragment may end inside a code point";
   ASSERT_TRUE(s.send_fragment(Opcode::kContinuation, smile.substr(2), true).is_ok());
   ASSERT_TRUE(s.send_fragment(Opcode::kText, "a", false).is_ok());
-  EXPECT_FALSE(s.send_fragment(Opcode::kContinuation, unhex("ff"), true).is_ok()) << "ff is never valid";
+  EXPECT_FALSE(s.send_fragment(Opcode::kContinuation, unhex("ff"), true).is_ok())
+      << "ff is never valid";
 }
 
 TEST_F(Lab3Sending, PingAndPongCarryAtMost125Bytes) {
@@ -264,7 +274,8 @@ TEST_F(Lab3Sending, PingAndPongCarryAtMost125Bytes) {
   ASSERT_TRUE(s.ping("hb").is_ok());
   ASSERT_TRUE(s.pong("unsolicited").is_ok());
   EXPECT_EQ(written(s), "ping \"hb\"; pong \"unsolicited\"");
-  EXPECT_FALSE(s.ping(std::string(126, 'p')).is_ok()) << "126 bytes: over the control-frame limit (§5.5)";
+  EXPECT_FALSE(s.ping(std::string(126, 'p')).is_ok())
+      << "126 bytes: over the control-frame limit (§5.5)";
   EXPECT_FALSE(s.pong(std::string(126, 'p')).is_ok());
 }
 

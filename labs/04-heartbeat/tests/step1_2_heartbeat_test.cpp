@@ -24,7 +24,8 @@ Heartbeat started(Millis interval, Millis timeout, Millis now = Millis{0}) {
 
 TEST_F(Lab4Heartbeat, OffMeansNoPingsEver) {
   Heartbeat hb = started(Millis{0}, Millis{0});
-  EXPECT_EQ(hb.poll(Millis{1000000}), Heartbeat::Action::kNone) << "ping_interval 0: the heartbeat is off";
+  EXPECT_EQ(hb.poll(Millis{1000000}), Heartbeat::Action::kNone)
+      << "ping_interval 0: the heartbeat is off";
   EXPECT_FALSE(hb.next_deadline().has_value()) << "off: no deadline";
 }
 
@@ -52,7 +53,8 @@ TEST_F(Lab4Heartbeat, TimeNeverGoesBack) {
   hb.on_traffic(Millis{900});
   hb.on_traffic(Millis{100});  // a late, older timestamp
   EXPECT_EQ(hb.poll(Millis{1500}), Heartbeat::Action::kNone)
-      << "traffic at 900, then a stale on_traffic(100); poll at 1500\nexpected: kNone (last traffic is 900)";
+      << "traffic at 900, then a stale on_traffic(100); poll at 1500\nexpected: kNone (last "
+         "traffic is 900)";
 }
 
 // §5.5.3: a Pong answers the latest Ping; others are unsolicited.
@@ -60,11 +62,14 @@ TEST_F(Lab4Heartbeat, MatchingPongMeasuresTheRoundTrip) {
   Heartbeat hb = started(Millis{1000}, Millis{500});
   ASSERT_EQ(hb.poll(Millis{1000}), Heartbeat::Action::kSendPing);
   const std::string payload = hb.ping_payload();
-  EXPECT_FALSE(hb.on_pong(Millis{1010}, "something else")) << "a pong with another payload: unsolicited";
-  EXPECT_TRUE(hb.on_pong(Millis{1042}, payload)) << "the pong carrying the ping's payload answers it";
+  EXPECT_FALSE(hb.on_pong(Millis{1010}, "something else"))
+      << "a pong with another payload: unsolicited";
+  EXPECT_TRUE(hb.on_pong(Millis{1042}, payload))
+      << "the pong carrying the ping's payload answers it";
   ASSERT_TRUE(hb.last_rtt().has_value());
   EXPECT_EQ(hb.last_rtt()->count(), 42) << "ping at 1000, pong at 1042: rtt 42 ms";
-  EXPECT_FALSE(hb.on_pong(Millis{1050}, payload)) << "already answered: a second pong is unsolicited";
+  EXPECT_FALSE(hb.on_pong(Millis{1050}, payload))
+      << "already answered: a second pong is unsolicited";
 }
 
 TEST_F(Lab4Heartbeat, EachPingHasANewPayload) {
@@ -81,8 +86,10 @@ TEST_F(Lab4Heartbeat, EachPingHasANewPayload) {
 TEST_F(Lab4Heartbeat, NoPongWithinTheTimeoutMeansDead) {
   Heartbeat hb = started(Millis{1000}, Millis{500});
   ASSERT_EQ(hb.poll(Millis{1000}), Heartbeat::Action::kSendPing);
-  EXPECT_EQ(hb.poll(Millis{1499}), Heartbeat::Action::kNone) << "ping at 1000, timeout 500, poll at 1499";
-  EXPECT_EQ(hb.poll(Millis{1500}), Heartbeat::Action::kTimedOut) << "ping at 1000, timeout 500, poll at 1500";
+  EXPECT_EQ(hb.poll(Millis{1499}), Heartbeat::Action::kNone)
+      << "ping at 1000, timeout 500, poll at 1499";
+  EXPECT_EQ(hb.poll(Millis{1500}), Heartbeat::Action::kTimedOut)
+      << "ping at 1000, timeout 500, poll at 1500";
 }
 
 TEST_F(Lab4Heartbeat, TrafficWhileWaitingForThePongKeepsThePeerAlive) {
@@ -90,8 +97,10 @@ TEST_F(Lab4Heartbeat, TrafficWhileWaitingForThePongKeepsThePeerAlive) {
   ASSERT_EQ(hb.poll(Millis{1000}), Heartbeat::Action::kSendPing);
   hb.on_traffic(Millis{1400});
   EXPECT_EQ(hb.poll(Millis{1600}), Heartbeat::Action::kNone)
-      << "ping at 1000, other traffic at 1400, timeout 500, poll at 1600\nexpected: kNone (alive at 1400)";
-  EXPECT_EQ(hb.poll(Millis{1900}), Heartbeat::Action::kTimedOut) << "poll at 1900: 500 ms after the last sign of life";
+      << "ping at 1000, other traffic at 1400, timeout 500, poll at 1600\nexpected: kNone (alive "
+         "at 1400)";
+  EXPECT_EQ(hb.poll(Millis{1900}), Heartbeat::Action::kTimedOut)
+      << "poll at 1900: 500 ms after the last sign of life";
 }
 
 TEST_F(Lab4Heartbeat, WithoutATimeoutItPingsAgain) {
@@ -105,7 +114,8 @@ TEST_F(Lab4Heartbeat, WithoutATimeoutItPingsAgain) {
 TEST_F(Lab4Heartbeat, NextDeadlineIsWhenPollHasSomethingToDo) {
   Heartbeat hb = started(Millis{1000}, Millis{300}, Millis{50});
   ASSERT_TRUE(hb.next_deadline().has_value());
-  EXPECT_EQ(hb.next_deadline()->count(), 1050) << "started at 50, interval 1000: first ping due at 1050";
+  EXPECT_EQ(hb.next_deadline()->count(), 1050)
+      << "started at 50, interval 1000: first ping due at 1050";
   ASSERT_EQ(hb.poll(Millis{1050}), Heartbeat::Action::kSendPing);
   ASSERT_TRUE(hb.next_deadline().has_value());
   EXPECT_EQ(hb.next_deadline()->count(), 1350) << "ping at 1050, pong_timeout 300: decide at 1350";
@@ -118,7 +128,8 @@ TEST_F(Lab4Backoff, CeilingGrowsExponentially) {
   for (std::uint32_t attempt = 0; attempt < 6; ++attempt) {
     const auto ceiling = 100 << attempt;
     EXPECT_EQ(b.delay(attempt, 0.5).count(), ceiling / 2)
-        << "base 100, factor 2, attempt " << attempt << ", random 0.5\nexpected: 0.5 * 100 * 2^" << attempt;
+        << "base 100, factor 2, attempt " << attempt << ", random 0.5\nexpected: 0.5 * 100 * 2^"
+        << attempt;
   }
 }
 

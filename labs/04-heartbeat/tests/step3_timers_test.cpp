@@ -37,7 +37,8 @@ TEST_F(Lab4SessionTimers, HandshakeTimeoutClosesASilentConnection) {
   s.on_tick(Millis{3099});
   EXPECT_FALSE(s.should_close_transport()) << "on_tick(3099): not yet";
   s.on_tick(Millis{3100});
-  EXPECT_TRUE(s.should_close_transport()) << "on_tick(3100): the client never sent a request: close";
+  EXPECT_TRUE(s.should_close_transport())
+      << "on_tick(3100): the client never sent a request: close";
   const auto events = drain(s);
   EXPECT_NE(find<event::Closed>(events), nullptr) << "actual events: " << describe(events);
   EXPECT_EQ(s.state(), SessionState::kClosed);
@@ -49,9 +50,11 @@ TEST_F(Lab4SessionTimers, IdleConnectionGetsAPingFromTheHeartbeat) {
   EXPECT_EQ(s.next_deadline()->count(), 1000) << "opened at 0, ping_interval 1000";
   s.on_tick(Millis{1000});
   const auto frames = parse_frames(take_output(s));
-  ASSERT_EQ(frames.size(), 1u) << "on_tick(1000): expected one Ping; actual: " << labtest::describe(frames);
+  ASSERT_EQ(frames.size(), 1u) << "on_tick(1000): expected one Ping; actual: "
+                               << labtest::describe(frames);
   EXPECT_EQ(frames[0].opcode, 0x9);
-  EXPECT_EQ(frames[0].payload, s.heartbeat().ping_payload()) << "the Ping carries the heartbeat's payload";
+  EXPECT_EQ(frames[0].payload, s.heartbeat().ping_payload())
+      << "the Ping carries the heartbeat's payload";
 }
 
 TEST_F(Lab4SessionTimers, IncomingFramesCountAsTraffic) {
@@ -71,7 +74,8 @@ TEST_F(Lab4SessionTimers, PongAnswersTheHeartbeat) {
   take_output(s);
   s.on_bytes(client_frame(0xA, s.heartbeat().ping_payload()), Millis{1030});
   drain(s);
-  ASSERT_TRUE(s.heartbeat().last_rtt().has_value()) << "the Pong was not given to the heartbeat (on_pong)";
+  ASSERT_TRUE(s.heartbeat().last_rtt().has_value())
+      << "the Pong was not given to the heartbeat (on_pong)";
   EXPECT_EQ(s.heartbeat().last_rtt()->count(), 30);
   s.on_tick(Millis{1600});
   EXPECT_FALSE(s.should_close_transport()) << "the pong came: the connection lives";
@@ -82,9 +86,11 @@ TEST_F(Lab4SessionTimers, NoPongClosesTheConnection) {
   s.on_tick(Millis{1000});
   take_output(s);
   s.on_tick(Millis{1499});
-  EXPECT_FALSE(s.should_close_transport()) << "ping at 1000, pong_timeout 500, tick at 1499: not yet";
+  EXPECT_FALSE(s.should_close_transport())
+      << "ping at 1000, pong_timeout 500, tick at 1499: not yet";
   s.on_tick(Millis{1500});
-  EXPECT_TRUE(s.should_close_transport()) << "tick at 1500 without a pong: the peer is gone, close TCP";
+  EXPECT_TRUE(s.should_close_transport())
+      << "tick at 1500 without a pong: the peer is gone, close TCP";
   const auto events = drain(s);
   const auto* closed = find<event::Closed>(events);
   ASSERT_NE(closed, nullptr) << "actual events: " << describe(events);

@@ -129,8 +129,8 @@ TEST_F(Lab4Reconnect, WaitsGrowWithEachFailedAttempt) {
     EXPECT_EQ(h[i].attempt, i) << "attempt numbers count failures in a row from 0";
     EXPECT_GE(waits[i].count(), 0);
     EXPECT_LE(waits[i].count(), ceiling)
-        << "wait after failure " << i + 1 << ": " << waits[i].count() << " ms\nexpected: at most 100 * 2^" << i
-        << " = " << ceiling << " ms";
+        << "wait after failure " << i + 1 << ": " << waits[i].count()
+        << " ms\nexpected: at most 100 * 2^" << i << " = " << ceiling << " ms";
     any_below_half = any_below_half || waits[i].count() < ceiling / 2;
   }
   EXPECT_TRUE(any_below_half) << "five waits, none below half its ceiling: is there any jitter?";

@@ -56,7 +56,8 @@ std::string code_of(std::string_view text) {
 TEST_F(Lab5Parse, HelloWithAndWithoutName) {
   auto r = parse_client_message(R"({"type":"hello","name":"alice"})", Limits{});
   const auto* m = std::get_if<ClientMessage>(&r);
-  ASSERT_NE(m, nullptr) << "fed: {\"type\":\"hello\",\"name\":\"alice\"}\nerror: " << code_of(R"({"type":"hello","name":"alice"})");
+  ASSERT_NE(m, nullptr) << "fed: {\"type\":\"hello\",\"name\":\"alice\"}\nerror: "
+                        << code_of(R"({"type":"hello","name":"alice"})");
   const auto* hello = std::get_if<client::Hello>(&m->body);
   ASSERT_NE(hello, nullptr) << "expected a Hello";
   EXPECT_EQ(hello->name.value_or("(none)"), "alice");
@@ -66,7 +67,8 @@ TEST_F(Lab5Parse, HelloWithAndWithoutName) {
 }
 
 TEST_F(Lab5Parse, JoinSaySinceAndRef) {
-  auto r = parse_client_message(R"({"type":"join","room":"lobby","since":41,"ref":"j1"})", Limits{});
+  auto r =
+      parse_client_message(R"({"type":"join","room":"lobby","since":41,"ref":"j1"})", Limits{});
   ASSERT_TRUE(std::holds_alternative<ClientMessage>(r)) << "fed a valid join";
   const auto& m = std::get<ClientMessage>(r);
   const auto& join = std::get<client::Join>(m.body);
@@ -74,8 +76,10 @@ TEST_F(Lab5Parse, JoinSaySinceAndRef) {
   EXPECT_EQ(join.since.value_or(0), 41u);
   ASSERT_TRUE(m.ref.has_value()) << "the ref is kept (§2)";
   EXPECT_EQ(std::get<std::string>(*m.ref), "j1");
-  auto s = parse_client_message(R"({"type":"say","room":"lobby","text":"hi all","ref":12,"from":"mallory"})", Limits{});
-  ASSERT_TRUE(std::holds_alternative<ClientMessage>(s)) << "unknown members (like from) are ignored (§2)";
+  auto s = parse_client_message(
+      R"({"type":"say","room":"lobby","text":"hi all","ref":12,"from":"mallory"})", Limits{});
+  ASSERT_TRUE(std::holds_alternative<ClientMessage>(s))
+      << "unknown members (like from) are ignored (§2)";
   EXPECT_EQ(std::get<client::Say>(std::get<ClientMessage>(s).body).text, "hi all");
   EXPECT_EQ(std::get<std::int64_t>(*std::get<ClientMessage>(s).ref), 12);
 }
@@ -117,15 +121,18 @@ TEST_F(Lab5Parse, BadRefIsABadMessageWithoutARef) {
 
 // §8 steps 6-7: members present and typed first, then their values.
 TEST_F(Lab5Parse, MembersArePresentAndTypedThenValid) {
-  EXPECT_EQ(code_of(R"({"type":"say","room":"bad room"})"), "bad_message") << "text missing (step 6 first)";
+  EXPECT_EQ(code_of(R"({"type":"say","room":"bad room"})"), "bad_message")
+      << "text missing (step 6 first)";
   EXPECT_EQ(code_of(R"({"type":"say","room":"bad room","text":""})"), "bad_room") << "(step 7)";
   EXPECT_EQ(code_of(R"({"type":"say","room":"lobby","text":""})"), "bad_message") << "empty text";
   EXPECT_EQ(code_of(R"({"type":"say","room":"lobby","text":")" + std::string(4097, 't') + R"("})"),
             "too_long")
       << "4097 bytes of text";
   EXPECT_EQ(code_of(R"({"type":"hello","name":"no spaces"})"), "bad_name");
-  EXPECT_EQ(code_of(R"({"type":"private","to":"bob","text":5})"), "bad_message") << "text is a number";
-  EXPECT_EQ(code_of(R"({"type":"join","room":"lobby","since":-1})"), "bad_message") << "negative since";
+  EXPECT_EQ(code_of(R"({"type":"private","to":"bob","text":5})"), "bad_message")
+      << "text is a number";
+  EXPECT_EQ(code_of(R"({"type":"join","room":"lobby","since":-1})"), "bad_message")
+      << "negative since";
   EXPECT_EQ(code_of(R"({"type":"typing","room":"lobby","active":"yes"})"), "bad_message")
       << "active must be a boolean";
 }
@@ -196,7 +203,8 @@ TEST_F(Lab5Encode, ClientSideRoundTrip) {
   say.ref = Ref{std::string("r1")};
   const std::string text = encode_client(say);
   auto back = parse_client_message(text, Limits{});
-  ASSERT_TRUE(std::holds_alternative<ClientMessage>(back)) << "encode_client gave " << escaped(text);
+  ASSERT_TRUE(std::holds_alternative<ClientMessage>(back))
+      << "encode_client gave " << escaped(text);
   EXPECT_EQ(std::get<client::Say>(std::get<ClientMessage>(back).body).text, "hello");
   event::Pong pong;
   pong.ref = Ref{std::int64_t{7}};
@@ -228,7 +236,8 @@ TEST_F(Lab5Registry, RemovingAUserFreesTheNameAndLeavesItsRooms) {
   r.join(1, "b", std::nullopt);
   auto rooms = r.remove_user(1);
   std::sort(rooms.begin(), rooms.end());
-  EXPECT_EQ(rooms, (std::vector<std::string>{"a", "b"})) << "remove_user returns the rooms it was in";
+  EXPECT_EQ(rooms, (std::vector<std::string>{"a", "b"}))
+      << "remove_user returns the rooms it was in";
   EXPECT_FALSE(r.is_member(1, "a"));
   EXPECT_FALSE(r.find_user("alice").has_value()) << "the name is free again";
   EXPECT_EQ(r.add_user(2, "alice"), "alice");
@@ -241,7 +250,8 @@ TEST_F(Lab5Registry, SequenceNumbersCountPerRoom) {
   EXPECT_EQ(r.join(1, "lobby", std::nullopt).seq, 0u) << "a new room: seq 0";
   EXPECT_EQ(r.append("lobby", "alice", "one", 1).seq, 1u);
   EXPECT_EQ(r.append("lobby", "alice", "two", 2).seq, 2u);
-  EXPECT_EQ(r.append("kitchen", "alice", "other room", 3).seq, 1u) << "each room has its own counter";
+  EXPECT_EQ(r.append("kitchen", "alice", "other room", 3).seq, 1u)
+      << "each room has its own counter";
   EXPECT_EQ(r.join(1, "lobby", std::nullopt).status, JoinStatus::kAlreadyMember);
 }
 

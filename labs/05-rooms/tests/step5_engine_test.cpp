@@ -109,14 +109,16 @@ TEST_F(Lab5Engine, JoinAnswersJoinedAndTellsTheOthers) {
   const auto bob = c.take(2);
   ASSERT_EQ(bob.size(), 1u) << c.transcript() << "expected bob: joined";
   EXPECT_EQ(bob[0].value("type", ""), "joined");
-  EXPECT_EQ(bob[0]["members"], json({"alice", "bob"})) << "members sorted, the joiner included\n" << c.transcript();
+  EXPECT_EQ(bob[0]["members"], json({"alice", "bob"})) << "members sorted, the joiner included\n"
+                                                       << c.transcript();
   EXPECT_EQ(bob[0].value("ref", ""), "j");
   const auto alice = c.take(1);
   ASSERT_EQ(alice.size(), 1u) << c.transcript() << "expected alice: a presence join";
   EXPECT_EQ(alice[0].value("type", ""), "presence");
   EXPECT_EQ(alice[0].value("name", ""), "bob");
   EXPECT_EQ(alice[0].value("action", ""), "join");
-  EXPECT_FALSE(alice[0].contains("ref")) << "a ref is never copied into events others see (§2)\n" << c.transcript();
+  EXPECT_FALSE(alice[0].contains("ref")) << "a ref is never copied into events others see (§2)\n"
+                                         << c.transcript();
 }
 
 // §4.4, §6: every member, the sender included, gets the message with the next seq.
@@ -132,21 +134,26 @@ TEST_F(Lab5Engine, SayReachesEveryMemberWithTheNextSeq) {
   c.send(2, R"({"type":"say","room":"lobby","text":"hello"})");
   for (ConnId id : {1, 2}) {
     const auto got = c.take(id);
-    ASSERT_EQ(got.size(), 2u) << "member c" << id << " received " << types(got) << "\n" << c.transcript();
+    ASSERT_EQ(got.size(), 2u) << "member c" << id << " received " << types(got) << "\n"
+                              << c.transcript();
     EXPECT_EQ(got[0].value("seq", 0), 1) << c.transcript();
-    EXPECT_EQ(got[0].value("from", ""), "alice") << "from is the server-held name, never the client's (§3)\n"
-                                                 << c.transcript();
+    EXPECT_EQ(got[0].value("from", ""), "alice")
+        << "from is the server-held name, never the client's (§3)\n"
+        << c.transcript();
     EXPECT_EQ(got[1].value("seq", 0), 2) << c.transcript();
-    EXPECT_EQ(got[0].value("ts", std::int64_t{0}), 1700000000000) << "ts is the server's clock (Now.unix_ms)";
+    EXPECT_EQ(got[0].value("ts", std::int64_t{0}), 1700000000000)
+        << "ts is the server's clock (Now.unix_ms)";
   }
-  EXPECT_EQ(types(c.take(3)), "nothing") << "isolation: carol is not in the room (§6.5)\n" << c.transcript();
+  EXPECT_EQ(types(c.take(3)), "nothing") << "isolation: carol is not in the room (§6.5)\n"
+                                         << c.transcript();
 }
 
 TEST_F(Lab5Engine, ActingOutsideARoomIsNotMember) {
   Chat c;
   c.hello(1, "alice");
-  for (const char* m : {R"({"type":"say","room":"lobby","text":"x"})", R"({"type":"leave","room":"lobby"})",
-                        R"({"type":"typing","room":"lobby","active":true})"}) {
+  for (const char* m :
+       {R"({"type":"say","room":"lobby","text":"x"})", R"({"type":"leave","room":"lobby"})",
+        R"({"type":"typing","room":"lobby","active":true})"}) {
     c.send(1, m);
     const auto got = c.take(1);
     ASSERT_EQ(got.size(), 1u) << c.transcript();
@@ -180,7 +187,8 @@ TEST_F(Lab5Engine, PrivateGoesToTheTargetAndTheSenderOnly) {
   c.hello(3, "carol");
   c.send(1, R"({"type":"private","to":"bob","text":"psst"})");
   EXPECT_EQ(types(c.take(2)), "private") << c.transcript();
-  EXPECT_EQ(types(c.take(1)), "private") << "the sender's copy is its confirmation\n" << c.transcript();
+  EXPECT_EQ(types(c.take(1)), "private") << "the sender's copy is its confirmation\n"
+                                         << c.transcript();
   EXPECT_EQ(types(c.take(3)), "nothing") << c.transcript();
   c.send(1, R"({"type":"private","to":"nobody","text":"x"})");
   const auto got = c.take(1);
@@ -208,7 +216,8 @@ TEST_F(Lab5Engine, HistoryIsReplayedAfterJoined) {
   Chat c;
   c.hello(1, "alice");
   c.send(1, R"({"type":"join","room":"lobby"})");
-  for (int i = 1; i <= 3; ++i) c.send(1, json{{"type", "say"}, {"room", "lobby"}, {"text", "m" + std::to_string(i)}}.dump());
+  for (int i = 1; i <= 3; ++i)
+    c.send(1, json{{"type", "say"}, {"room", "lobby"}, {"text", "m" + std::to_string(i)}}.dump());
   c.take(1);
   c.hello(2, "bob");
   c.send(2, R"({"type":"join","room":"lobby","since":1})");
@@ -217,7 +226,8 @@ TEST_F(Lab5Engine, HistoryIsReplayedAfterJoined) {
   EXPECT_EQ(got[0].value("type", ""), "joined");
   EXPECT_EQ(got[0].value("history", 0), 2);
   EXPECT_EQ(got[1].value("seq", 0), 2);
-  EXPECT_EQ(got[1].value("history", false), true) << "replayed messages carry history:true\n" << c.transcript();
+  EXPECT_EQ(got[1].value("history", false), true) << "replayed messages carry history:true\n"
+                                                  << c.transcript();
   EXPECT_EQ(got[2].value("seq", 0), 3);
 }
 
@@ -232,7 +242,8 @@ TEST_F(Lab5Engine, ErrorsChangeNothingAndKeepTheConnection) {
   c.send(1, "{not json");
   EXPECT_EQ(c.take(1).at(0).value("code", ""), "bad_json") << c.transcript();
   c.send(1, R"({"type":"join","room":"lobby"})");
-  EXPECT_EQ(types(c.take(1)), "joined") << "the connection still works after errors\n" << c.transcript();
+  EXPECT_EQ(types(c.take(1)), "joined") << "the connection still works after errors\n"
+                                        << c.transcript();
 }
 
 // §9: a token bucket; at most one rate_limited error per second.
@@ -251,7 +262,8 @@ TEST_F(Lab5Engine, RateLimitDropsAndWarnsOncePerSecond) {
     limited += j.value("code", "") == "rate_limited" ? 1 : 0;
   }
   EXPECT_EQ(pongs, 5) << "burst 5: five pings answered\n" << c.transcript();
-  EXPECT_EQ(limited, 1) << "then one rate_limited error, the rest dropped silently\n" << c.transcript();
+  EXPECT_EQ(limited, 1) << "then one rate_limited error, the rest dropped silently\n"
+                        << c.transcript();
 }
 
 }  // namespace

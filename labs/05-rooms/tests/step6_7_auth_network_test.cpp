@@ -23,10 +23,12 @@ WSLAB_LAB_SUITE(Lab5Network);
 
 TEST_F(Lab5Auth, QueryParameterIsPercentDecoded) {
   EXPECT_EQ(query_parameter("/rooms?token=s3cret", "token").value_or("(none)"), "s3cret");
-  EXPECT_EQ(query_parameter("/rooms?a=1&token=a%2Fb+c&token=second", "token").value_or("(none)"), "a/b+c")
+  EXPECT_EQ(query_parameter("/rooms?a=1&token=a%2Fb+c&token=second", "token").value_or("(none)"),
+            "a/b+c")
       << "the first token parameter, %XX decoded, '+' not special";
   EXPECT_FALSE(query_parameter("/rooms", "token").has_value());
-  EXPECT_FALSE(query_parameter("/rooms?tokenx=1", "token").has_value()) << "a whole key, not a prefix";
+  EXPECT_FALSE(query_parameter("/rooms?tokenx=1", "token").has_value())
+      << "a whole key, not a prefix";
 }
 
 TEST_F(Lab5Auth, TokenFileSkipsCommentsAndBlankLines) {
@@ -46,9 +48,11 @@ TEST_F(Lab5Auth, UpgradeChecksTokenThenSubprotocol) {
   const std::vector<std::string> offered = {"wslab.rooms.v1"};
   EXPECT_EQ(check_upgrade("/rooms", offered, tokens).status, 401) << "no token";
   EXPECT_EQ(check_upgrade("/rooms?token=wrong", offered, tokens).status, 403) << "a wrong token";
-  EXPECT_EQ(check_upgrade("/rooms?token=s3cret", {"chat"}, tokens).status, 400) << "no wslab.rooms.v1 offered";
+  EXPECT_EQ(check_upgrade("/rooms?token=s3cret", {"chat"}, tokens).status, 400)
+      << "no wslab.rooms.v1 offered";
   EXPECT_EQ(check_upgrade("/rooms?token=s3cret", offered, tokens).status, 101);
-  EXPECT_EQ(check_upgrade("/rooms", offered, TokenSet{}).status, 101) << "no tokens configured: none needed";
+  EXPECT_EQ(check_upgrade("/rooms", offered, TokenSet{}).status, 101)
+      << "no tokens configured: none needed";
   const auto v = check_upgrade("/rooms", offered, tokens);
   bool www = false;
   for (const auto& h : v.headers) www = www || h.name == "WWW-Authenticate";
@@ -144,7 +148,9 @@ TEST_F(Lab5Network, BinaryMessageClosesWith1003) {
   for (const auto& f : labtest::parse_frames(c.received())) {
     if (f.opcode != 0x8) continue;
     ASSERT_GE(f.payload.size(), 2u);
-    EXPECT_EQ((static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1]), 1003);
+    EXPECT_EQ(
+        (static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1]),
+        1003);
   }
 }
 

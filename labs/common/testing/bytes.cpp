@@ -10,7 +10,8 @@ std::string hex(std::string_view bytes, std::size_t max) {
   std::string out;
   char buf[4];
   for (std::size_t i = 0; i < bytes.size() && i < max; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned>(static_cast<unsigned char>(bytes[i])));
+    std::snprintf(buf, sizeof buf, "%02x",
+                  static_cast<unsigned>(static_cast<unsigned char>(bytes[i])));
     if (!out.empty()) out += ' ';
     out += buf;
   }
@@ -75,7 +76,8 @@ std::string frame_bytes(const RawFrame& f) {
     out.push_back(static_cast<char>(n & 0xff));
   } else {
     out.push_back(static_cast<char>(mask_bit | 127));
-    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
+    for (int shift = 56; shift >= 0; shift -= 8)
+      out.push_back(static_cast<char>((n >> shift) & 0xff));
   }
   if (f.masked) {
     for (auto b : f.key) out.push_back(static_cast<char>(b));
@@ -145,9 +147,9 @@ std::string describe(const std::vector<ParsedFrame>& frames) {
   std::string out;
   for (const auto& f : frames) {
     if (!out.empty()) out += "; ";
-    static const char* const kNames[16] = {"continuation", "text", "binary", "op3", "op4", "op5",
-                                           "op6", "op7", "close", "ping", "pong", "op11",
-                                           "op12", "op13", "op14", "op15"};
+    static const char* const kNames[16] = {"continuation", "text", "binary", "op3",  "op4",  "op5",
+                                           "op6",          "op7",  "close",  "ping", "pong", "op11",
+                                           "op12",         "op13", "op14",   "op15"};
     out += kNames[f.opcode & 0x0f];
     if (f.opcode == 8 && f.payload.size() >= 2) {
       const unsigned code = (static_cast<unsigned char>(f.payload[0]) << 8) |

@@ -15,17 +15,20 @@ void PrintTo(ParseState v, std::ostream* os) {
   print(v, os, {"kNeedMore", "kComplete", "kError", "kTooLarge"});
 }
 void PrintTo(HandshakeError v, std::ostream* os) {
-  print(v, os, {"kNone", "kBadRequest", "kMethodNotAllowed", "kUpgradeRequired",
-                "kHeadersTooLarge", "kNotFound", "kForbidden"});
+  print(v, os,
+        {"kNone", "kBadRequest", "kMethodNotAllowed", "kUpgradeRequired", "kHeadersTooLarge",
+         "kNotFound", "kForbidden"});
 }
 void PrintTo(FrameError v, std::ostream* os) {
-  print(v, os, {"kNone", "kReservedBits", "kReservedOpcode", "kFragmentedControl",
-                "kControlTooLong", "kUnmaskedFromClient", "kMaskedFromServer", "kLengthMsbSet",
-                "kNonMinimalLength", "kFrameTooBig"});
+  print(v, os,
+        {"kNone", "kReservedBits", "kReservedOpcode", "kFragmentedControl", "kControlTooLong",
+         "kUnmaskedFromClient", "kMaskedFromServer", "kLengthMsbSet", "kNonMinimalLength",
+         "kFrameTooBig"});
 }
 void PrintTo(MessageError v, std::ostream* os) {
-  print(v, os, {"kNone", "kUnexpectedContinuation", "kExpectedContinuation", "kInvalidUtf8",
-                "kMessageTooBig"});
+  print(v, os,
+        {"kNone", "kUnexpectedContinuation", "kExpectedContinuation", "kInvalidUtf8",
+         "kMessageTooBig"});
 }
 void PrintTo(SessionState v, std::ostream* os) {
   print(v, os, {"kConnecting", "kOpen", "kClosing", "kClosed"});

@@ -30,9 +30,7 @@ struct Describer {
     return "HandshakeFailed(" + std::to_string(e.status) + ", " + escaped(e.reason, 80) + ")";
   }
   std::string operator()(const event::Text& e) const { return "Text(" + escaped(e.data, 40) + ")"; }
-  std::string operator()(const event::Binary& e) const {
-    return "Binary(" + hex(e.data, 16) + ")";
-  }
+  std::string operator()(const event::Binary& e) const { return "Binary(" + hex(e.data, 16) + ")"; }
   std::string operator()(const event::Ping& e) const { return "Ping(" + escaped(e.payload) + ")"; }
   std::string operator()(const event::Pong& e) const { return "Pong(" + escaped(e.payload) + ")"; }
   std::string operator()(const event::CloseReceived& e) const {
@@ -48,7 +46,9 @@ struct Describer {
 };
 }  // namespace
 
-std::string describe(const Event& e) { return std::visit(Describer{}, e); }
+std::string describe(const Event& e) {
+  return std::visit(Describer{}, e);
+}
 
 std::string describe(const std::vector<Event>& events) {
   if (events.empty()) return "no events";

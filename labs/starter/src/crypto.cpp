@@ -42,7 +42,8 @@ std::string base64_encode(std::string_view bytes) {
 std::optional<std::string> base64_decode(std::string_view text) {
   if ((text.size() & 3u) != 0) return std::nullopt;  // whole groups of 4 only
   std::size_t padding = 0;
-  if (!text.empty() && text.back() == '=') padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
+  if (!text.empty() && text.back() == '=')
+    padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
   std::string out;
   std::uint32_t bits = 0;
   int nbits = 0;

@@ -92,7 +92,8 @@ std::string_view describe([[maybe_unused]] FrameError e) {
   return "not implemented";
 }
 
-FrameDecoder::FrameDecoder(Role local_role, DecoderLimits limits) : role_(local_role), limits_(limits) {}
+FrameDecoder::FrameDecoder(Role local_role, DecoderLimits limits)
+    : role_(local_role), limits_(limits) {}
 
 void FrameDecoder::reset() {
   // TODO(lab 2, step 4): back to "expecting a header", no error.

@@ -14,9 +14,13 @@ Session::Session(SessionConfig config)
       assembler_(MessageLimits{config_.max_message_bytes}),
       heartbeat_(config_.heartbeat) {}
 
-void Session::emit(Event e) { events_.push_back(std::move(e)); }
+void Session::emit(Event e) {
+  events_.push_back(std::move(e));
+}
 
-void Session::write(std::string_view bytes) { out_.append(bytes); }
+void Session::write(std::string_view bytes) {
+  out_.append(bytes);
+}
 
 void Session::finish(std::uint16_t code, std::string reason, bool clean) {
   if (!closed_emitted_) {

@@ -24,8 +24,8 @@ constexpr std::size_t kMaxKept = 64;  // bounded: a loop over a stub cannot grow
 }  // namespace
 
 std::string note(std::string_view function, std::string_view where) {
-  std::string message = "not implemented: " + std::string(function) + " (see " +
-                        std::string(where) + ")";
+  std::string message =
+      "not implemented: " + std::string(function) + " (see " + std::string(where) + ")";
   Record& r = record();
   std::lock_guard<std::mutex> lock(r.mu);
   if (std::find(r.pending.begin(), r.pending.end(), message) == r.pending.end() &&

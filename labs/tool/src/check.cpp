@@ -8,12 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "wslab/harness/case.hpp"
 #include "wslab/harness/report.hpp"
@@ -72,9 +71,9 @@ std::string last_lines(const std::string& text, std::size_t n) {
 }
 
 std::string seconds_since(std::chrono::steady_clock::time_point t0) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   char b[32];
   std::snprintf(b, sizeof b, "%.1f s", static_cast<double>(ms) / 1000.0);
   return b;
@@ -100,14 +99,15 @@ bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_
   out.section("build (" + o.impl + ")");
   const std::string cmake = find_on_path("cmake");
   if (cmake.empty()) {
-    std::printf("%s cmake is not on PATH; install it (it builds your code).\n", out.red("error:").c_str());
+    std::printf("%s cmake is not on PATH; install it (it builds your code).\n",
+                out.red("error:").c_str());
     return false;
   }
   const auto t0 = std::chrono::steady_clock::now();
   const bool fresh = !fs::exists(build_dir / "CMakeCache.txt");
   if (fresh || cached_impl(build_dir) != o.impl) {
-    std::vector<std::string> cmd = {cmake, "-S", source.string(), "-B", build_dir.string(),
-                                    "-DWSLAB_LAB_IMPL=" + o.impl};
+    std::vector<std::string> cmd = {
+        cmake, "-S", source.string(), "-B", build_dir.string(), "-DWSLAB_LAB_IMPL=" + o.impl};
     if (fresh) {
       cmd.push_back("-DCMAKE_BUILD_TYPE=Debug");
       if (!find_on_path("ninja").empty()) {
@@ -121,20 +121,25 @@ bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_
     po.timeout = scaled(300s, o.timeout_scale);
     const ProcessResult r = run_process(cmd, po);
     if (!r.ok()) {
-      std::printf("%s configuring failed (%s):\n%s", out.red("error:").c_str(), r.describe().c_str(),
-                  indent(last_lines(r.output, 40), "  ", 60).c_str());
+      std::printf("%s configuring failed (%s):\n%s", out.red("error:").c_str(),
+                  r.describe().c_str(), indent(last_lines(r.output, 40), "  ", 60).c_str());
       return false;
     }
   }
-  std::vector<std::string> cmd = {cmake, "--build", build_dir.string(), "-j",
-                                   std::to_string(std::max(1, o.jobs)), "--target",
-                                   std::string(kStudentServerTarget)};
+  std::vector<std::string> cmd = {cmake,
+                                  "--build",
+                                  build_dir.string(),
+                                  "-j",
+                                  std::to_string(std::max(1, o.jobs)),
+                                  "--target",
+                                  std::string(kStudentServerTarget)};
   for (const auto& l : all_labs()) {
     if (l.number <= lab && fs::exists(source / "labs" / std::string(l.topic) / "tests")) {
       cmd.push_back(l.test_target());
     }
   }
-  std::printf("building the lab tests and the student server (the first build takes a few minutes) ...\n");
+  std::printf(
+      "building the lab tests and the student server (the first build takes a few minutes) ...\n");
   std::fflush(stdout);
   ProcessOptions po;
   po.timeout = scaled(1800s, o.timeout_scale);
@@ -146,14 +151,17 @@ bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_
     std::string line;
     int shown = 0;
     while (std::getline(in, line) && shown < 30) {
-      if (line.find("error") != std::string::npos || line.find("undefined reference") != std::string::npos) {
+      if (line.find("error") != std::string::npos ||
+          line.find("undefined reference") != std::string::npos) {
         errors += "  " + line + "\n";
         ++shown;
       }
     }
-    std::printf("%s the build failed (%s). Your code does not compile yet:\n%s\nlast lines of the build:\n%s",
-                out.red("error:").c_str(), r.describe().c_str(), errors.c_str(),
-                indent(last_lines(r.output, 25), "  ", 40).c_str());
+    std::printf(
+        "%s the build failed (%s). Your code does not compile yet:\n%s\nlast lines of the "
+        "build:\n%s",
+        out.red("error:").c_str(), r.describe().c_str(), errors.c_str(),
+        indent(last_lines(r.output, 25), "  ", 40).c_str());
     return false;
   }
   std::printf("%s (%s)\n", out.green("built").c_str(), seconds_since(t0).c_str());
@@ -274,7 +282,8 @@ UnitResult run_unit_tests(const LabInfo& lab, const fs::path& bin, const CheckOp
 
 void print_unit(const LabInfo& lab, const UnitResult& u, const fs::path& bin, const CheckOptions& o,
                 const Out& out) {
-  out.section("lab " + std::to_string(lab.number) + " (" + std::string(lab.title) + "): unit tests");
+  out.section("lab " + std::to_string(lab.number) + " (" + std::string(lab.title) +
+              "): unit tests");
   if (!u.problem.empty()) std::printf("%s %s\n", out.red("problem:").c_str(), u.problem.c_str());
   std::printf("%d/%d passed\n", u.passed, u.total);
   const std::size_t limit = o.all_failures ? u.failures.size() : 5;
@@ -284,7 +293,8 @@ void print_unit(const LabInfo& lab, const UnitResult& u, const fs::path& bin, co
       std::printf("\n%s %s\n%s", out.red("FAIL").c_str(), out.bold(f.test).c_str(),
                   indent(f.message, "    ", 30).c_str());
     } else if (i == limit) {
-      std::printf("\n... and %zu more failing tests (--all shows them):\n", u.failures.size() - limit);
+      std::printf("\n... and %zu more failing tests (--all shows them):\n",
+                  u.failures.size() - limit);
     }
     if (i >= limit && (o.all_failures || i < limit + 25)) std::printf("  %s\n", f.test.c_str());
     if (!o.all_failures && i == limit + 25) std::printf("  ...\n");
@@ -304,7 +314,7 @@ struct HarnessResult {
   bool ran = false;
   std::string problem;
   harness::RunReport report;
-  std::vector<int> later;  // per outcome: the later lab it waits for, or 0
+  std::vector<int> later;                 // per outcome: the later lab it waits for, or 0
   std::vector<std::string> server_notes;  // "not implemented: ..." lines from the server's log
 };
 
@@ -394,7 +404,8 @@ void print_harness(const HarnessResult& h, const CheckOptions& o, const Out& out
                 e.case_id.empty() ? "" : (" (during " + e.case_id + ")").c_str());
   }
   if (!h.server_notes.empty()) {
-    std::printf("%s\n", out.yellow("your server ran into functions you have not written yet:").c_str());
+    std::printf("%s\n",
+                out.yellow("your server ran into functions you have not written yet:").c_str());
     for (const auto& n : h.server_notes) std::printf("  %s\n", n.c_str());
   }
   const std::size_t limit = o.all_failures ? failed.size() : 6;
@@ -404,10 +415,12 @@ void print_harness(const HarnessResult& h, const CheckOptions& o, const Out& out
       std::printf("\n%s", harness::render_failure(h.report, oc, ro).c_str());
     } else {
       if (k == limit) {
-        std::printf("\n... and %zu more failing cases (--all shows each in full):\n", failed.size() - limit);
+        std::printf("\n... and %zu more failing cases (--all shows each in full):\n",
+                    failed.size() - limit);
       }
       if (k < limit + 25) {
-        std::printf("  %-9s %-60s %s\n", std::string(harness::verdict_name(oc.result.verdict)).c_str(),
+        std::printf("  %-9s %-60s %s\n",
+                    std::string(harness::verdict_name(oc.result.verdict)).c_str(),
                     oc.info.id.c_str(), oc.result.observed.substr(0, 80).c_str());
       } else if (k == limit + 25) {
         std::printf("  ... (%zu more)\n", failed.size() - k);
@@ -415,9 +428,10 @@ void print_harness(const HarnessResult& h, const CheckOptions& o, const Out& out
     }
   }
   if (waiting > 0) {
-    std::printf("\n%d failing cases exercise a later lab's feature (a message after the 101 needs lab 2's "
-                "frames; fragmented messages need lab 3): they count from that lab's check on.\n",
-                waiting);
+    std::printf(
+        "\n%d failing cases exercise a later lab's feature (a message after the 101 needs lab 2's "
+        "frames; fragmented messages need lab 3): they count from that lab's check on.\n",
+        waiting);
   }
   if (failed.empty()) std::printf("\n%s\n", out.green("every case passed").c_str());
 }
@@ -446,8 +460,9 @@ void write_unit_reports(const fs::path& dir, const std::map<int, UnitResult>& un
     return j.is_discarded() ? fallback : j;
   };
   json gs = load(dir / "results.json", json{{"score", 0}, {"tests", json::array()}});
-  json gh = load(dir / "classroom.json",
-                 json{{"version", 1}, {"status", "pass"}, {"max_score", 0}, {"tests", json::array()}});
+  json gh =
+      load(dir / "classroom.json",
+           json{{"version", 1}, {"status", "pass"}, {"max_score", 0}, {"tests", json::array()}});
   int gained = 0;
   int total = 0;
   bool all_ok = true;
@@ -484,8 +499,10 @@ void write_unit_reports(const fs::path& dir, const std::map<int, UnitResult>& un
   if (gs.contains("max_score")) gs["max_score"] = gs.value("max_score", 0.0) + total;
   gh["max_score"] = gh.value("max_score", 0) + total;
   if (!all_ok) gh["status"] = "fail";
-  std::ofstream(dir / "results.json") << gs.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  std::ofstream(dir / "classroom.json") << gh.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  std::ofstream(dir / "results.json")
+      << gs.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  std::ofstream(dir / "classroom.json")
+      << gh.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace
@@ -494,7 +511,8 @@ std::string find_source_dir(const std::string& start) {
   std::error_code ec;
   fs::path p = fs::absolute(start.empty() ? fs::current_path(ec) : fs::path(start), ec);
   for (int i = 0; i < 64 && !p.empty(); ++i) {
-    if (fs::exists(p / "labs" / "CMakeLists.txt") && fs::exists(p / "CMakeLists.txt")) return p.string();
+    if (fs::exists(p / "labs" / "CMakeLists.txt") && fs::exists(p / "CMakeLists.txt"))
+      return p.string();
     if (p == p.parent_path()) break;
     p = p.parent_path();
   }
@@ -505,7 +523,8 @@ int run_check(const CheckOptions& o) {
   Out out{o.color};
   const LabInfo* info = find_lab(o.lab);
   if (info == nullptr) {
-    std::fprintf(stderr, "wslab check: there is no lab %d (labs 1-%zu)\n", o.lab, all_labs().size());
+    std::fprintf(stderr, "wslab check: there is no lab %d (labs 1-%zu)\n", o.lab,
+                 all_labs().size());
     return 2;
   }
   if (o.impl != "starter" && o.impl != "solution") {
@@ -517,25 +536,28 @@ int run_check(const CheckOptions& o) {
   if (source.empty() && o.source_dir.empty()) source = find_source_dir(WSLAB_SOURCE_DIR);
 #endif
   if (source.empty()) {
-    std::fprintf(stderr,
-                 "wslab check: run it inside your repository (no labs/CMakeLists.txt found above %s), "
-                 "or pass --source DIR\n",
-                 o.source_dir.empty() ? "the current directory" : o.source_dir.c_str());
+    std::fprintf(
+        stderr,
+        "wslab check: run it inside your repository (no labs/CMakeLists.txt found above %s), "
+        "or pass --source DIR\n",
+        o.source_dir.empty() ? "the current directory" : o.source_dir.c_str());
     return 2;
   }
   if (o.impl == "solution" && !fs::exists(fs::path(source) / "core" / "CMakeLists.txt")) {
-    std::fprintf(stderr, "wslab check: --impl solution needs core/ (the reference solution), "
-                         "which this repository does not have\n");
+    std::fprintf(stderr,
+                 "wslab check: --impl solution needs core/ (the reference solution), "
+                 "which this repository does not have\n");
     return 2;
   }
-  const fs::path build_dir =
-      o.build_dir.empty() ? fs::path(source) / "build" / ("check-" + o.impl) : fs::path(o.build_dir);
+  const fs::path build_dir = o.build_dir.empty() ? fs::path(source) / "build" / ("check-" + o.impl)
+                                                 : fs::path(o.build_dir);
   std::printf("%s %d (%s, %s) in %s\n", out.bold("wslab check").c_str(), o.lab,
               std::string(info->title).c_str(), o.impl == "starter" ? "your code" : "the solution",
               source.c_str());
 
   if (!o.skip_build && !build(o, source, build_dir, o.lab, out)) {
-    std::printf("\n%s fix the build first.\n", out.red("check " + std::to_string(o.lab) + ": FAIL").c_str());
+    std::printf("\n%s fix the build first.\n",
+                out.red("check " + std::to_string(o.lab) + ": FAIL").c_str());
     return 1;
   }
 
@@ -574,7 +596,8 @@ int run_check(const CheckOptions& o) {
       harness::ReportOptions ro;
       auto written = harness::write_reports(o.report_dir, h.report, ro);
       if (!written) {
-        std::printf("\n%s could not write reports: %s\n", out.red("error:").c_str(), written.error().c_str());
+        std::printf("\n%s could not write reports: %s\n", out.red("error:").c_str(),
+                    written.error().c_str());
       }
     }
   }
@@ -582,12 +605,14 @@ int run_check(const CheckOptions& o) {
     std::map<int, std::vector<std::string>> passed;
     for (const auto& [n, u] : units) passed[n] = u.passed_tests;
     write_unit_reports(o.report_dir, units, passed);
-    std::printf("\nreports written to %s (results.json and classroom.json hold the unit tests too)\n",
-                o.report_dir.c_str());
+    std::printf(
+        "\nreports written to %s (results.json and classroom.json hold the unit tests too)\n",
+        o.report_dir.c_str());
   }
 
   out.section("score");
-  std::printf("%-4s %-10s %-11s %-32s %s\n", "lab", "topic", "unit tests", "conformance points (cases)", "");
+  std::printf("%-4s %-10s %-11s %-32s %s\n", "lab", "topic", "unit tests",
+              "conformance points (cases)", "");
   bool all_ok = true;
   for (const auto& [n, s] : scores) {
     const LabInfo* l = find_lab(n);
@@ -613,14 +638,15 @@ int run_check(const CheckOptions& o) {
     std::string topic = l != nullptr ? std::string(l->topic.substr(3)) : "lab " + std::to_string(n);
     std::printf("%-4d %-10s %-11s %-32s %s%s\n", n, topic.c_str(), unit, conf,
                 unit_ok && (o.unit_only || (h.ran && cases_ok)) ? out.green("PASS").c_str()
-                                                                  : out.red("FAIL").c_str(),
+                                                                : out.red("FAIL").c_str(),
                 extra.c_str());
   }
   std::printf("\n%s\n", all_ok ? out.green("check " + std::to_string(o.lab) + ": PASS").c_str()
                                : out.red("check " + std::to_string(o.lab) + ": FAIL").c_str());
   if (!all_ok) {
-    std::printf("Fix the unit tests first (lowest lab, first failure): they are small and say which\n"
-                "handout step they check. Then the conformance cases: each shows the bytes exchanged.\n");
+    std::printf(
+        "Fix the unit tests first (lowest lab, first failure): they are small and say which\n"
+        "handout step they check. Then the conformance cases: each shows the bytes exchanged.\n");
   }
   return all_ok ? 0 : 1;
 }

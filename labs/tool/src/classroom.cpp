@@ -43,21 +43,30 @@ struct Item {
   bool required;
 };
 constexpr Item kItems[] = {
-    {"labs/README.md", true},          {"labs/CMakeLists.txt", true},
-    {"labs/starter", true},            {"labs/common", true},
-    {"labs/01-handshake", true},       {"labs/02-framing", true},
-    {"labs/03-lifecycle", true},       {"labs/04-heartbeat", true},
-    {"labs/05-rooms", true},          {"net/include", true},
-    {"net/src", true},                 {"net/README.md", false},
-    {"lessons", false},                {"docs/rooms-protocol.md", false},
-    {"docs/conformance.md", false},    {"docs/case-catalog.md", false},
+    {"labs/README.md", true},
+    {"labs/CMakeLists.txt", true},
+    {"labs/starter", true},
+    {"labs/common", true},
+    {"labs/01-handshake", true},
+    {"labs/02-framing", true},
+    {"labs/03-lifecycle", true},
+    {"labs/04-heartbeat", true},
+    {"labs/05-rooms", true},
+    {"net/include", true},
+    {"net/src", true},
+    {"net/README.md", false},
+    {"lessons", false},
+    {"docs/rooms-protocol.md", false},
+    {"docs/conformance.md", false},
+    {"docs/case-catalog.md", false},
     {".clang-format", false},
 };
 
 Status copy_item(const fs::path& from, const fs::path& to, ExportSummary& sum) {
   std::error_code ec;
   if (fs::is_directory(from)) {
-    for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::end(it); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
       if (!it->is_regular_file()) continue;
       const fs::path rel = fs::relative(it->path(), from);
       const fs::path dst = to / rel;
@@ -89,7 +98,8 @@ Status write_text(const fs::path& p, const std::string& text, ExportSummary& sum
   return Status::ok();
 }
 
-constexpr const char* kTopLevelCMake = R"cmake(# A wslab student repository (made by `wslab classroom export`): your RFC 6455
+constexpr const char* kTopLevelCMake =
+    R"cmake(# A wslab student repository (made by `wslab classroom export`): your RFC 6455
 # implementation (labs/starter), the server it runs in (net/), the lab handouts
 # and tests (labs/). Build: cmake -S . -B build -G Ninja && cmake --build build
 cmake_minimum_required(VERSION 3.25)
@@ -137,9 +147,12 @@ std::string student_readme(bool with_binary) {
        "handout of lab 1, [labs/01-handshake/README.md](labs/01-handshake/README.md). The lessons\n"
        "the handouts refer to are in [lessons/](lessons/).\n\n";
   s += "## Build and check\n\n```sh\n";
-  s += "cmake -S . -B build -G Ninja           # once (needs cmake, ninja, g++, OpenSSL, GoogleTest, nlohmann-json)\n";
+  s += "cmake -S . -B build -G Ninja           # once (needs cmake, ninja, g++, OpenSSL, "
+       "GoogleTest, nlohmann-json)\n";
   s += "cmake --build build --target check1    # the unit tests of lab 1 (check2: labs 1-2 ...)\n";
-  s += wslab + " check 1                   # unit tests + your server against the conformance harness\n```\n\n";
+  s += wslab +
+       " check 1                   # unit tests + your server against the conformance "
+       "harness\n```\n\n";
   if (with_binary) {
     s += "`tools/bin/wslab` is the grader your instructor provides (built from the reference\n"
          "implementation; it needs the same libraries as the course machines). `wslab check N`\n"
@@ -154,10 +167,13 @@ std::string student_readme(bool with_binary) {
   }
   s += "## Where things are\n\n";
   s += "| path | what |\n|---|---|\n";
-  s += "| `labs/starter/` | **your code**: `include/wslab/*.hpp` (the API, documented), `src/*.cpp` (the bodies to write) |\n";
+  s += "| `labs/starter/` | **your code**: `include/wslab/*.hpp` (the API, documented), "
+       "`src/*.cpp` (the bodies to write) |\n";
   s += "| `labs/NN-topic/` | each lab's handout (`README.md`) and unit tests (`tests/`) |\n";
-  s += "| `labs/common/` | the student server's `main`, the reconnecting client, test helpers (provided) |\n";
-  s += "| `net/` | sockets and the event loop your Session runs in (provided; read `net/README.md`) |\n";
+  s += "| `labs/common/` | the student server's `main`, the reconnecting client, test helpers "
+       "(provided) |\n";
+  s += "| `net/` | sockets and the event loop your Session runs in (provided; read "
+       "`net/README.md`) |\n";
   s += "| `lessons/` | the lessons |\n";
   s += "| `docs/` | the rooms protocol (lab 5) and the conformance harness |\n\n";
   s += "Commit often; push when `" + wslab + " check N` passes.\n";
@@ -179,7 +195,8 @@ std::string workflow(bool with_binary) {
   s += "    timeout-minutes: 30\n    if: github.actor != 'github-classroom[bot]'\n    steps:\n";
   s += "      - uses: actions/checkout@v4\n";
   s += "      - name: dependencies\n";
-  s += "        run: apt-get update && apt-get install -y cmake ninja-build g++ libssl-dev libgtest-dev "
+  s += "        run: apt-get update && apt-get install -y cmake ninja-build g++ libssl-dev "
+       "libgtest-dev "
        "nlohmann-json3-dev libwebsockets-dev libhiredis-dev libtomlplusplus-dev\n";
   s += "      - name: check\n        id: check\n        run: |\n";
   s += "          " + wslab + " check 5 --no-color --report reports || true\n";
@@ -196,8 +213,8 @@ std::string workflow(bool with_binary) {
 namespace {
 
 // Every trimmed line of the files under `dirs` (relative to source_dir) that pass `want`.
-std::set<std::string> lines_under(const fs::path& source_dir, std::initializer_list<const char*> dirs,
-                                  bool sources_only) {
+std::set<std::string> lines_under(const fs::path& source_dir,
+                                  std::initializer_list<const char*> dirs, bool sources_only) {
   std::set<std::string> lines;
   for (const char* d : dirs) {
     std::error_code ec;
@@ -228,7 +245,8 @@ std::vector<std::string> solution_fingerprints(const fs::path& source_dir) {
   for (const std::string& t : lines_under(source_dir, {"core/src", "rooms/src"}, true)) {
     if (t.size() < 32) continue;
     if (t.rfind("//", 0) == 0 || t.rfind("#", 0) == 0 || t.rfind("namespace", 0) == 0 ||
-        t.rfind("}", 0) == 0 || t.rfind("*", 0) == 0 || t.rfind("/*", 0) == 0 || t.rfind(":", 0) == 0)
+        t.rfind("}", 0) == 0 || t.rfind("*", 0) == 0 || t.rfind("/*", 0) == 0 ||
+        t.rfind(":", 0) == 0)
       continue;
     const char last = t.back();
     // Signatures and their continuations are declarations, not bodies.
@@ -239,11 +257,13 @@ std::vector<std::string> solution_fingerprints(const fs::path& source_dir) {
   return {out.begin(), out.end()};
 }
 
-std::vector<std::string> find_leaks(const fs::path& dir, const std::vector<std::string>& fingerprints) {
+std::vector<std::string> find_leaks(const fs::path& dir,
+                                    const std::vector<std::string>& fingerprints) {
   std::vector<std::string> leaks;
   std::set<std::string> prints(fingerprints.begin(), fingerprints.end());
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     const auto rel = fs::relative(it->path(), dir).string();
     if (rel.rfind("tools/bin/", 0) == 0 || rel.rfind("build/", 0) == 0) continue;  // binaries
@@ -271,18 +291,21 @@ Result<ExportSummary> export_classroom(const ExportOptions& o) {
   }
   const fs::path src(source);
   if (!fs::exists(src / "core" / "src")) {
-    return Error{source + " has no core/src: export from the instructor's repository (with the solution)"};
+    return Error{source +
+                 " has no core/src: export from the instructor's repository (with the solution)"};
   }
   if (o.out_dir.empty()) return Error{"no output directory given"};
   const fs::path out = fs::absolute(o.out_dir);
   std::error_code ec;
-  if (fs::weakly_canonical(out, ec).string().rfind(fs::weakly_canonical(src, ec).string() + "/", 0) == 0 &&
+  if (fs::weakly_canonical(out, ec).string().rfind(fs::weakly_canonical(src, ec).string() + "/",
+                                                   0) == 0 &&
       out.string().find("/build/") == std::string::npos) {
     return Error{"the export would land inside the source tree (" + out.string() +
                  "); choose a directory elsewhere (or under build/)"};
   }
   if (fs::exists(out) && !fs::is_empty(out, ec)) {
-    if (!o.force) return Error{out.string() + " exists and is not empty (use --force to replace it)"};
+    if (!o.force)
+      return Error{out.string() + " exists and is not empty (use --force to replace it)"};
     fs::remove_all(out, ec);
     if (ec) return Error{"cannot remove " + out.string() + ": " + ec.message()};
   }
@@ -297,11 +320,14 @@ Result<ExportSummary> export_classroom(const ExportOptions& o) {
     }
     if (Status st = copy_item(from, out / item.path, sum); !st) return Error{st.message()};
   }
-  if (Status st = write_text(out / "CMakeLists.txt", kTopLevelCMake, sum); !st) return Error{st.message()};
+  if (Status st = write_text(out / "CMakeLists.txt", kTopLevelCMake, sum); !st)
+    return Error{st.message()};
   if (Status st = write_text(out / "README.md", student_readme(o.with_binary), sum); !st)
     return Error{st.message()};
-  if (Status st = write_text(out / ".gitignore", "/build/\n/reports/\n", sum); !st) return Error{st.message()};
-  if (Status st = write_text(out / ".github/workflows/classroom.yml", workflow(o.with_binary), sum); !st)
+  if (Status st = write_text(out / ".gitignore", "/build/\n/reports/\n", sum); !st)
+    return Error{st.message()};
+  if (Status st = write_text(out / ".github/workflows/classroom.yml", workflow(o.with_binary), sum);
+      !st)
     return Error{st.message()};
 
   if (o.with_binary) {

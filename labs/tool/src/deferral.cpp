@@ -34,7 +34,8 @@ bool sends_fragments(std::string_view bytes) {
     std::uint64_t len = len7;
     if (ext != 0) {
       len = 0;
-      for (std::size_t i = 0; i < ext; ++i) len = (len << 8) | static_cast<unsigned char>(bytes[pos + 2 + i]);
+      for (std::size_t i = 0; i < ext; ++i)
+        len = (len << 8) | static_cast<unsigned char>(bytes[pos + 2 + i]);
     }
     if (len > bytes.size() - pos - header) return false;
     pos += header + static_cast<std::size_t>(len);

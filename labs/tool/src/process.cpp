@@ -20,7 +20,8 @@ std::string ProcessResult::describe() const {
   if (timed_out) return "did not finish in time (killed)";
   if (signal != 0) {
     const char* name = ::strsignal(signal);
-    return "killed by signal " + std::to_string(signal) + " (" + (name != nullptr ? name : "?") + ")";
+    return "killed by signal " + std::to_string(signal) + " (" + (name != nullptr ? name : "?") +
+           ")";
   }
   return "exit code " + std::to_string(exit_code);
 }
@@ -32,10 +33,12 @@ std::string find_on_path(const std::string& name) {
   std::size_t pos = 0;
   while (pos <= all.size()) {
     const auto colon = all.find(':', pos);
-    const std::string dir = all.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+    const std::string dir =
+        all.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
     const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0)
       return candidate;
     if (colon == std::string::npos) break;
     pos = colon + 1;
@@ -100,7 +103,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         [[maybe_unused]] auto w = ::write(2, buf, static_cast<std::size_t>(got));
       }
       r.output.append(buf, static_cast<std::size_t>(got));
-      if (r.output.size() > options.max_output) r.output.erase(0, r.output.size() - options.max_output);
+      if (r.output.size() > options.max_output)
+        r.output.erase(0, r.output.size() - options.max_output);
     } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
       open = false;
     }

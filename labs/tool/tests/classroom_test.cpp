@@ -1,11 +1,12 @@
 // wslab classroom export: no solution code in the student repository, and the
 // repository builds on its own and `wslab check 1` fails cleanly in it.
+#include "wslab/labs/classroom.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "wslab/labs/classroom.hpp"
 #include "wslab/labs/process.hpp"
 
 namespace wslab::labs {
@@ -46,9 +47,9 @@ TEST(LabsClassroom, ExportHasStarterHandoutsTestsAndNoSolution) {
   o.force = true;
   const auto r = export_classroom(o);
   ASSERT_TRUE(r.is_ok()) << r.error();
-  for (const char* p : {"CMakeLists.txt", "README.md", "labs/starter/src/frame.cpp",
-                        "labs/01-handshake/README.md", "labs/01-handshake/tests", "net/src",
-                        "lessons/02-handshake.md"}) {
+  for (const char* p :
+       {"CMakeLists.txt", "README.md", "labs/starter/src/frame.cpp", "labs/01-handshake/README.md",
+        "labs/01-handshake/tests", "net/src", "lessons/02-handshake.md"}) {
     EXPECT_TRUE(fs::exists(out / p)) << p;
   }
   for (const char* p : {"core", "harness", "rooms", "labs/tool", "refpeer"}) {
@@ -64,21 +65,22 @@ TEST(LabsClassroom, SlowExportBuildsOnItsOwnAndCheck1FailsCleanly) {
   const fs::path out = fs::path(WSLAB_BUILD_DIR) / "labs-export-check";
   ProcessOptions po;
   po.timeout = 120s;
-  const auto exported = run_process({WSLAB_BIN, "classroom", "export", out.string(), "--force",
-                                     "--source", WSLAB_SOURCE_DIR},
-                                    po);
+  const auto exported = run_process(
+      {WSLAB_BIN, "classroom", "export", out.string(), "--force", "--source", WSLAB_SOURCE_DIR},
+      po);
   ASSERT_TRUE(exported.ok()) << exported.describe() << "\n" << exported.output;
   ASSERT_TRUE(fs::exists(out / "tools" / "bin" / "wslab"));
   po.timeout = 1700s;
   po.cwd = out.string();
-  const auto check = run_process({(out / "tools" / "bin" / "wslab").string(), "check", "1", "--no-color",
-                                  "--jobs", "2"},
-                                 po);
-  const std::string tail = check.output.substr(check.output.size() > 5000 ? check.output.size() - 5000 : 0);
+  const auto check = run_process(
+      {(out / "tools" / "bin" / "wslab").string(), "check", "1", "--no-color", "--jobs", "2"}, po);
+  const std::string tail =
+      check.output.substr(check.output.size() > 5000 ? check.output.size() - 5000 : 0);
   EXPECT_FALSE(check.timed_out) << tail;
   EXPECT_EQ(check.signal, 0) << check.describe() << "\n" << tail;
   EXPECT_EQ(check.exit_code, 1) << "the untouched starter must fail check 1\n" << tail;
-  EXPECT_NE(check.output.find("built ("), std::string::npos) << "the export did not build:\n" << tail;
+  EXPECT_NE(check.output.find("built ("), std::string::npos) << "the export did not build:\n"
+                                                             << tail;
   EXPECT_NE(check.output.find("not implemented: "), std::string::npos) << tail;
   EXPECT_NE(check.output.find("check 1: FAIL"), std::string::npos) << tail;
   EXPECT_EQ(check.output.find("crashed"), std::string::npos) << tail;

@@ -20,8 +20,13 @@ TEST(LabsStarter, SlowEveryLabFailsCleanlyWithNotImplemented) {
   const std::string cmake = find_on_path("cmake");
   if (cmake.empty()) GTEST_SKIP() << "cmake is not on PATH";
   const fs::path build = fs::path(WSLAB_BUILD_DIR) / "labs-starter-check";
-  std::vector<std::string> configure = {cmake, "-S", WSLAB_SOURCE_DIR, "-B", build.string(),
-                                        "-DWSLAB_LAB_IMPL=starter", "-DCMAKE_BUILD_TYPE=Debug"};
+  std::vector<std::string> configure = {cmake,
+                                        "-S",
+                                        WSLAB_SOURCE_DIR,
+                                        "-B",
+                                        build.string(),
+                                        "-DWSLAB_LAB_IMPL=starter",
+                                        "-DCMAKE_BUILD_TYPE=Debug"};
   if (!find_on_path("ninja").empty()) {
     configure.push_back("-G");
     configure.push_back("Ninja");
@@ -30,7 +35,8 @@ TEST(LabsStarter, SlowEveryLabFailsCleanlyWithNotImplemented) {
   po.timeout = 600s;
   if (!fs::exists(build / "CMakeCache.txt")) {
     const auto r = run_process(configure, po);
-    ASSERT_TRUE(r.ok()) << "configuring the starter build failed: " << r.describe() << "\n" << r.output;
+    ASSERT_TRUE(r.ok()) << "configuring the starter build failed: " << r.describe() << "\n"
+                        << r.output;
   }
   std::vector<std::string> targets = {cmake, "--build", build.string(), "-j", "2", "--target"};
   for (const auto& l : all_labs()) {
@@ -40,7 +46,8 @@ TEST(LabsStarter, SlowEveryLabFailsCleanlyWithNotImplemented) {
   po.timeout = 1500s;
   const auto built = run_process(targets, po);
   ASSERT_TRUE(built.ok()) << "the untouched starter must compile: " << built.describe() << "\n"
-                          << built.output.substr(built.output.size() > 6000 ? built.output.size() - 6000 : 0);
+                          << built.output.substr(
+                                 built.output.size() > 6000 ? built.output.size() - 6000 : 0);
 
   for (const auto& l : all_labs()) {
     const fs::path bin = build / "bin" / l.test_target();
@@ -70,7 +77,8 @@ TEST(LabsStarter, SlowEveryLabFailsCleanlyWithNotImplemented) {
         note = true;
       if (line.rfind("[       OK ] ", 0) == 0) {
         ++passed;
-        ADD_FAILURE() << current << " PASSES against the untouched starter: it asserts nothing real";
+        ADD_FAILURE() << current
+                      << " PASSES against the untouched starter: it asserts nothing real";
       }
       if (line.rfind("[  FAILED  ] ", 0) == 0 && !current.empty()) {
         ++failed;

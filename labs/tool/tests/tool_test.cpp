@@ -60,16 +60,18 @@ TEST(LabsTool, CorrectHandshakeThenFramesWaitsForLab2) {
 // A wrong 101 is lab 1's own failure, frames or not.
 TEST(LabsTool, WrongAcceptIsNotDeferred) {
   auto o = failed_case(1);
-  o.wire = {sent(kRequest),
-            received("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                     "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n"),
-            sent(masked(Opcode::kText, "hello", true))};
+  o.wire = {
+      sent(kRequest),
+      received("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n"),
+      sent(masked(Opcode::kText, "hello", true))};
   EXPECT_EQ(later_lab_needed(o), 0);
 }
 
 TEST(LabsTool, UnfragmentedFramesAreNotDeferred) {
   auto o = failed_case(2);
-  o.wire = {sent(kRequest), sent(masked(Opcode::kText, "a", true) + masked(Opcode::kPing, "p", true))};
+  o.wire = {sent(kRequest),
+            sent(masked(Opcode::kText, "a", true) + masked(Opcode::kPing, "p", true))};
   EXPECT_EQ(later_lab_needed(o), 0);
 }
 

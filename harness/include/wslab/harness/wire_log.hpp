@@ -64,7 +64,7 @@ class WireLog {
   std::chrono::steady_clock::time_point start_;
   std::vector<WireRecord> records_;
   std::size_t cap_ = 64 * 1024;
-  std::size_t total_cap_ = 16u << 20;
+  std::size_t total_cap_ = 4u << 20;
   std::size_t stored_ = 0;
   std::size_t sent_ = 0;
   std::size_t received_ = 0;

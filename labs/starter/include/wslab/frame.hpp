@@ -45,9 +45,13 @@ enum class Opcode : std::uint8_t {
 enum class Role : std::uint8_t { kClient, kServer };
 
 // Control opcodes have the high bit of the 4-bit opcode set (§5.5).
-constexpr bool is_control_opcode(std::uint8_t op) { return (op & 0x8) != 0; }
+constexpr bool is_control_opcode(std::uint8_t op) {
+  return (op & 0x8) != 0;
+}
 // 0, 1, 2, 8, 9, 10 are defined; 3-7 and 11-15 are reserved (§5.2).
-constexpr bool is_defined_opcode(std::uint8_t op) { return op <= 2 || (op >= 8 && op <= 10); }
+constexpr bool is_defined_opcode(std::uint8_t op) {
+  return op <= 2 || (op >= 8 && op <= 10);
+}
 // (step 1) "continuation", "text", "binary", "close", "ping", "pong"; for
 // reserved values "reserved-control" (11-15) or "reserved-data" (3-7).
 std::string_view opcode_name(std::uint8_t op);
@@ -74,8 +78,7 @@ inline constexpr std::size_t kMaxControlPayload = 125;
 // XORed with mask[i % 4]). Masking twice gives the original back.
 void apply_mask(std::uint8_t* data, std::size_t n, MaskKey mask, std::uint64_t offset = 0);
 // (step 1) The same, one byte at a time (the obvious loop: a test oracle).
-void apply_mask_bytewise(std::uint8_t* data, std::size_t n, MaskKey mask,
-                         std::uint64_t offset = 0);
+void apply_mask_bytewise(std::uint8_t* data, std::size_t n, MaskKey mask, std::uint64_t offset = 0);
 
 // (step 2) Writes the MINIMAL header for h into out (needs kMaxHeaderBytes):
 // length <= 125 in the 7 bits, <= 65535 as 126 + 16 bits, else 127 + 64 bits,
@@ -98,21 +101,53 @@ enum class LengthForm : std::uint8_t { kMinimal, k7, k16, k64 };
 // The setters are written for you; you write build(), build_header() and random_mask().
 class FrameBuilder {
  public:
-  FrameBuilder& fin(bool v) { h_.fin = v; return *this; }
-  FrameBuilder& rsv(bool r1, bool r2, bool r3) { h_.rsv1 = r1; h_.rsv2 = r2; h_.rsv3 = r3; return *this; }
-  FrameBuilder& opcode(std::uint8_t raw) { h_.opcode = raw & 0x0F; return *this; }
+  FrameBuilder& fin(bool v) {
+    h_.fin = v;
+    return *this;
+  }
+  FrameBuilder& rsv(bool r1, bool r2, bool r3) {
+    h_.rsv1 = r1;
+    h_.rsv2 = r2;
+    h_.rsv3 = r3;
+    return *this;
+  }
+  FrameBuilder& opcode(std::uint8_t raw) {
+    h_.opcode = raw & 0x0F;
+    return *this;
+  }
   FrameBuilder& opcode(Opcode op) { return opcode(static_cast<std::uint8_t>(op)); }
-  FrameBuilder& mask(MaskKey key) { h_.masked = true; h_.mask = key; return *this; }
+  FrameBuilder& mask(MaskKey key) {
+    h_.masked = true;
+    h_.mask = key;
+    return *this;
+  }
   // A mask key from random_bytes().
   FrameBuilder& random_mask();
-  FrameBuilder& unmasked() { h_.masked = false; return *this; }
+  FrameBuilder& unmasked() {
+    h_.masked = false;
+    return *this;
+  }
   // Sets the MASK bit with this key but sends the payload NOT xored (a lying client).
-  FrameBuilder& mask_bit_only(MaskKey key) { mask(key); skip_masking_ = true; return *this; }
+  FrameBuilder& mask_bit_only(MaskKey key) {
+    mask(key);
+    skip_masking_ = true;
+    return *this;
+  }
   // k7/k16/k64 force that length encoding even when it is not minimal.
-  FrameBuilder& length_form(LengthForm f) { form_ = f; return *this; }
+  FrameBuilder& length_form(LengthForm f) {
+    form_ = f;
+    return *this;
+  }
   // Announce a length different from the payload actually appended (e.g. 2^63).
-  FrameBuilder& declared_length(std::uint64_t n) { declared_ = n; has_declared_ = true; return *this; }
-  FrameBuilder& payload(std::string_view p) { payload_ = std::string(p); return *this; }
+  FrameBuilder& declared_length(std::uint64_t n) {
+    declared_ = n;
+    has_declared_ = true;
+    return *this;
+  }
+  FrameBuilder& payload(std::string_view p) {
+    payload_ = std::string(p);
+    return *this;
+  }
   // Header + payload (masked with the key unless mask_bit_only).
   [[nodiscard]] std::string build() const;
   // Header bytes only (for trickling a payload separately).
@@ -156,9 +191,9 @@ class FrameDecoder {
   enum class Kind : std::uint8_t { kNeedMore, kHeader, kPayload, kError };
   struct Event {
     Kind kind = Kind::kNeedMore;
-    FrameHeader header;                  // valid for kHeader, kPayload
-    std::span<std::uint8_t> payload;     // kPayload: unmasked bytes (points into the input)
-    bool frame_complete = false;         // kPayload: last chunk of this frame's payload
+    FrameHeader header;                    // valid for kHeader, kPayload
+    std::span<std::uint8_t> payload;       // kPayload: unmasked bytes (points into the input)
+    bool frame_complete = false;           // kPayload: last chunk of this frame's payload
     FrameError error = FrameError::kNone;  // kError
   };
 

@@ -44,10 +44,10 @@ enum class HandshakeError {
 
 struct ServerHandshake {
   HandshakeError error = HandshakeError::kNone;
-  int status = 0;             // 101 on success
-  std::string reason;         // human text: which rule failed (also the error body)
-  std::string subprotocol;    // selected one, or empty
-  std::string response;       // complete response bytes to write
+  int status = 0;           // 101 on success
+  std::string reason;       // human text: which rule failed (also the error body)
+  std::string subprotocol;  // selected one, or empty
+  std::string response;     // complete response bytes to write
 };
 
 // (step 5) Decide on a parsed request. Check, IN THIS ORDER, and stop at the
@@ -56,7 +56,8 @@ struct ServerHandshake {
 //   2. HTTP/1.1 or later (major 1, minor >= 1)           else 400
 //   3. the target is a path ("/...") or an absolute URI  else 400   (request_path() empty)
 //   4. exactly one Host header                           else 400
-//   5. an Upgrade header exists                          else 426 (+ Upgrade, Sec-WebSocket-Version: 13)
+//   5. an Upgrade header exists                          else 426 (+ Upgrade,
+//   Sec-WebSocket-Version: 13)
 //      and its token list contains "websocket" (any case) else 400
 //   6. Connection's token list contains "upgrade"        else 400   (use every Connection line)
 //   7. Sec-WebSocket-Version: more than one              400
@@ -106,7 +107,7 @@ std::string build_http_response(int status, std::string_view content_type, std::
 struct ClientHandshakeRequest {
   std::string host;  // Host header value, e.g. "127.0.0.1:9001"
   std::string path = "/";
-  std::string key;   // empty: generate_key() is used
+  std::string key;  // empty: generate_key() is used
   std::string origin;
   std::vector<std::string> subprotocols;
   std::vector<HttpHeader> extra_headers;

@@ -57,7 +57,7 @@ struct SessionConfig {
   ServerHandshakePolicy server;   // role == kServer
   ClientHandshakeRequest client;  // role == kClient
   HeartbeatConfig heartbeat;
-  Millis close_timeout{5000};     // waiting for the peer's Close / the server's FIN
+  Millis close_timeout{5000};  // waiting for the peer's Close / the server's FIN
   Millis handshake_timeout{10000};
   // Server: when true, a valid upgrade request is not answered at once; the
   // session emits event::Upgrade and waits for accept() or reject() (the
@@ -73,7 +73,7 @@ struct SessionConfig {
 namespace event {
 struct Open {  // handshake done
   std::string subprotocol;
-  std::string path;  // server: the request-target
+  std::string path;     // server: the request-target
   HttpRequest request;  // server: the request as parsed
 };
 struct Upgrade {  // server, manual_accept: a valid request awaits accept()/reject()
@@ -87,10 +87,18 @@ struct HandshakeFailed {  // server: we sent an error response; client: bad resp
   int status = 0;
   std::string reason;
 };
-struct Text { std::string data; };
-struct Binary { std::string data; };
-struct Ping { std::string payload; };  // the Pong is already queued
-struct Pong { std::string payload; };
+struct Text {
+  std::string data;
+};
+struct Binary {
+  std::string data;
+};
+struct Ping {
+  std::string payload;
+};  // the Pong is already queued
+struct Pong {
+  std::string payload;
+};
 struct CloseReceived {  // the peer's Close frame
   std::optional<std::uint16_t> code;
   std::string reason;
@@ -99,16 +107,16 @@ struct ProtocolError {  // we failed the connection
   std::uint16_t close_code = 0;
   std::string what;
 };
-struct Closed {  // final event: the transport should be (or is) closed
+struct Closed {               // final event: the transport should be (or is) closed
   std::uint16_t code = 1006;  // the peer's code, 1005 if none, 1006 if abnormal
   std::string reason;
   bool clean = false;  // both Close frames were exchanged
 };
 }  // namespace event
 
-using Event = std::variant<event::Open, event::Upgrade, event::PlainHttp, event::HandshakeFailed, event::Text, event::Binary,
-                           event::Ping, event::Pong, event::CloseReceived, event::ProtocolError,
-                           event::Closed>;
+using Event = std::variant<event::Open, event::Upgrade, event::PlainHttp, event::HandshakeFailed,
+                           event::Text, event::Binary, event::Ping, event::Pong,
+                           event::CloseReceived, event::ProtocolError, event::Closed>;
 
 class Session {
  public:
@@ -223,11 +231,11 @@ class Session {
   Heartbeat heartbeat_;
 
   // --- suggested state for labs 1-4 (add, rename, remove as you need) ---
-  bool awaiting_upgrade_ = false;    // lab 1: event::Upgrade emitted, accept()/reject() pending
-  bool awaiting_http_ = false;       // lab 1: event::PlainHttp emitted, respond_http() pending
+  bool awaiting_upgrade_ = false;  // lab 1: event::Upgrade emitted, accept()/reject() pending
+  bool awaiting_http_ = false;     // lab 1: event::PlainHttp emitted, respond_http() pending
   std::optional<HttpRequest> pending_request_;  // lab 1: the request awaiting a decision
-  bool close_sent_ = false;          // lab 2: we queued a Close; send nothing more
-  bool close_received_ = false;      // lab 2: the peer's Close arrived
+  bool close_sent_ = false;                     // lab 2: we queued a Close; send nothing more
+  bool close_received_ = false;                 // lab 2: the peer's Close arrived
   std::optional<std::uint16_t> peer_close_code_;
   std::string peer_close_reason_;
   bool in_control_ = false;          // lab 3: the frame being decoded is a control frame
@@ -236,7 +244,7 @@ class Session {
   bool discarding_ = false;          // lab 3: skipping a data frame that came after our Close
   bool sending_fragmented_ = false;  // lab 3: send_fragment() started a message
   bool sending_text_ = false;
-  Utf8Validator send_utf8_;          // lab 3: text fragments we send
+  Utf8Validator send_utf8_;                   // lab 3: text fragments we send
   std::optional<Millis> handshake_deadline_;  // lab 4
   std::optional<Millis> close_deadline_;      // lab 3/4
 };

@@ -40,7 +40,7 @@ class Utf8Validator {
 
  private:
   // Suggested state (it is yours: change it, but keep complete()/failed() right).
-  std::uint32_t needed_ = 0;   // continuation bytes still expected
+  std::uint32_t needed_ = 0;                    // continuation bytes still expected
   [[maybe_unused]] std::uint8_t lower_ = 0x80;  // allowed range for the next continuation byte
   [[maybe_unused]] std::uint8_t upper_ = 0xBF;
   bool failed_ = false;

@@ -33,7 +33,8 @@ std::vector<std::string> MemoryRegistry::remove_user([[maybe_unused]] ConnId con
   return {};
 }
 
-JoinOutcome MemoryRegistry::join([[maybe_unused]] ConnId conn, [[maybe_unused]] std::string_view room,
+JoinOutcome MemoryRegistry::join([[maybe_unused]] ConnId conn,
+                                 [[maybe_unused]] std::string_view room,
                                  [[maybe_unused]] std::optional<std::uint64_t> since) {
   // TODO(lab 5, step 4): create the room if needed; limits; history after `since` (§7).
   todo::note("MemoryRegistry::join", kStep4);
@@ -58,7 +59,8 @@ std::span<const ConnId> MemoryRegistry::members([[maybe_unused]] std::string_vie
   return {};
 }
 
-std::vector<std::string> MemoryRegistry::member_names([[maybe_unused]] std::string_view room) const {
+std::vector<std::string> MemoryRegistry::member_names(
+    [[maybe_unused]] std::string_view room) const {
   todo::note("MemoryRegistry::member_names", kStep4);
   return {};
 }

@@ -15,7 +15,8 @@ bool is_name_char([[maybe_unused]] char c) {
   return false;
 }
 
-bool is_valid_name([[maybe_unused]] std::string_view name, [[maybe_unused]] std::size_t max_length) {
+bool is_valid_name([[maybe_unused]] std::string_view name,
+                   [[maybe_unused]] std::size_t max_length) {
   // TODO(lab 5, step 1)
   todo::note("rooms::is_valid_name", kStep1);
   return false;

@@ -4,11 +4,10 @@
 namespace wslab::rooms {
 namespace {
 // In the order of the ErrorCode enumerators.
-constexpr std::string_view kNames[] = {"bad_json",       "bad_message",     "unknown_type",
-                                       "hello_required", "duplicate_hello", "bad_name",
-                                       "bad_room",       "too_long",        "not_member",
-                                       "too_many_rooms", "server_full",     "no_such_user",
-                                       "rate_limited"};
+constexpr std::string_view kNames[] = {
+    "bad_json",    "bad_message",  "unknown_type", "hello_required", "duplicate_hello",
+    "bad_name",    "bad_room",     "too_long",     "not_member",     "too_many_rooms",
+    "server_full", "no_such_user", "rate_limited"};
 constexpr std::size_t kCount = sizeof(kNames) / sizeof(kNames[0]);
 }  // namespace
 

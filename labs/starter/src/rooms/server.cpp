@@ -12,7 +12,8 @@ constexpr std::string_view kStep5 = "labs/05-rooms/README.md step 5";
 }  // namespace
 
 Server::Server(Limits limits, std::unique_ptr<RoomRegistry> registry)
-    : limits_(limits), registry_(registry ? std::move(registry) : std::make_unique<MemoryRegistry>(limits)) {}
+    : limits_(limits),
+      registry_(registry ? std::move(registry) : std::make_unique<MemoryRegistry>(limits)) {}
 
 void Server::on_open([[maybe_unused]] ConnId conn, [[maybe_unused]] Millis now) {
   // TODO(lab 5, step 5): remember the connection (its rate limiter starts full).

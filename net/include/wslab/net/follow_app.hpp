@@ -21,6 +21,7 @@
 #include "wslab/net/event_loop.hpp"
 #include "wslab/net/follow_file.hpp"
 #include "wslab/net/follow_lines.hpp"
+#include "wslab/net/log.hpp"
 #include "wslab/net/server.hpp"
 #include "wslab/net/socket.hpp"
 #include "wslab/result.hpp"
@@ -32,6 +33,7 @@ struct FollowOptions {
   std::size_t backlog = 50;           // lines a new subscriber gets first
   FollowFileOptions file;             // line bound, how much of a big file to read at start
   std::size_t read_budget = 1 << 20;  // bytes read per loop round
+  LogLevel log = LogLevel::kNormal;   // kQuiet: no line on rotation/truncation/removal
 };
 
 class FollowApp final : public App, public IoHandler, public TimerHandler, public Deferred {

@@ -1,5 +1,5 @@
-// STARTER (lab 5, step 6): you write labs/starter/src/rooms/auth.cpp. Handout: labs/05-rooms/README.md.
-// Authentication on connect and the subprotocol requirement of
+// STARTER (lab 5, step 6): you write labs/starter/src/rooms/auth.cpp. Handout:
+// labs/05-rooms/README.md. Authentication on connect and the subprotocol requirement of
 // wslab.rooms.v1 (docs/rooms-protocol.md §1): the token travels in the
 // `token` query parameter of the opening request (RFC 6455 §4.1 item 2,
 // the resource name) and is checked before the 101 (RFC 6455 §4.2.2:

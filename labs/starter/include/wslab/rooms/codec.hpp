@@ -1,5 +1,5 @@
-// STARTER (lab 5, steps 2-3): you write labs/starter/src/rooms/codec.cpp. Handout: labs/05-rooms/README.md.
-// The wslab.rooms.v1 codec: JSON text <-> the structs of messages.hpp
+// STARTER (lab 5, steps 2-3): you write labs/starter/src/rooms/codec.cpp. Handout:
+// labs/05-rooms/README.md. The wslab.rooms.v1 codec: JSON text <-> the structs of messages.hpp
 // (docs/rooms-protocol.md §2, §4, §5, §8). Pure functions, no I/O, no
 // exceptions across the API: bad input becomes an error event.
 //

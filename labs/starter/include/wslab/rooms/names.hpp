@@ -1,5 +1,5 @@
-// STARTER (lab 5, step 1): you write labs/starter/src/rooms/names.cpp. Handout: labs/05-rooms/README.md.
-// User and room names of wslab.rooms.v1 (docs/rooms-protocol.md §3):
+// STARTER (lab 5, step 1): you write labs/starter/src/rooms/names.cpp. Handout:
+// labs/05-rooms/README.md. User and room names of wslab.rooms.v1 (docs/rooms-protocol.md §3):
 // 1..max characters from A-Z a-z 0-9 _ - . (ASCII, case-sensitive).
 #pragma once
 

@@ -21,12 +21,12 @@ struct CheckOptions {
   std::string build_dir;         // empty: <source>/build/check-<impl>
   int jobs = 2;                  // build jobs and parallel harness cases
   double timeout_scale = 1.0;
-  bool full = false;             // bulk harness cases at full size (default: --quick sizes)
-  bool skip_build = false;       // use the binaries already in the build dir
-  bool unit_only = false;        // skip the harness
-  bool all_failures = false;     // print every failure in full (default: the first few)
+  bool full = false;          // bulk harness cases at full size (default: --quick sizes)
+  bool skip_build = false;    // use the binaries already in the build dir
+  bool unit_only = false;     // skip the harness
+  bool all_failures = false;  // print every failure in full (default: the first few)
   bool color = false;
-  std::string report_dir;        // write the harness reports (JSON, JUnit, Gradescope ...) here
+  std::string report_dir;  // write the harness reports (JSON, JUnit, Gradescope ...) here
 };
 
 int run_check(const CheckOptions& options);

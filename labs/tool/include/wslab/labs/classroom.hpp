@@ -16,10 +16,10 @@
 namespace wslab::labs {
 
 struct ExportOptions {
-  std::string source_dir;     // this repository (empty: found from the current directory)
-  std::string out_dir;        // the student repository to create
-  bool with_binary = true;    // copy the running wslab into tools/bin/wslab
-  bool force = false;         // replace out_dir if it exists and is not empty
+  std::string source_dir;   // this repository (empty: found from the current directory)
+  std::string out_dir;      // the student repository to create
+  bool with_binary = true;  // copy the running wslab into tools/bin/wslab
+  bool force = false;       // replace out_dir if it exists and is not empty
 };
 
 struct ExportSummary {
