@@ -8,7 +8,8 @@
 //  - payload chunks add up to the announced length, never past it;
 //  - every complete frame, rebuilt with FrameBuilder from the decoded fields, is
 //    byte-for-byte the input (decoder and builder agree on the wire format);
-//  - apply_mask (word at a time) equals the byte loop at any offset.
+//  - apply_mask (word at a time) equals the byte loop at any offset;
+//  - an empty read between pieces (a null span) changes nothing.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -87,6 +88,17 @@ Trace decode(const std::vector<std::string_view>& pieces, Role role, const Decod
       offset += before - in.size();
       if (ev.kind == FrameDecoder::Kind::kNeedMore) {
         WSLAB_FUZZ_CHECK(in.empty(), "need-more with input left");
+        // An empty read (a default span: data() is null) must be harmless anywhere,
+        // even in the middle of a header.
+        std::span<std::uint8_t> none;
+        const FrameDecoder::Event idle = decoder.next(none);
+        WSLAB_FUZZ_CHECK(idle.kind == FrameDecoder::Kind::kNeedMore ||
+                             (idle.kind == FrameDecoder::Kind::kPayload && idle.payload.empty()),
+                         "an empty read produced an event");
+        if (idle.kind == FrameDecoder::Kind::kPayload && idle.frame_complete) {
+          // Only an empty payload completes without bytes; it was reported already.
+          WSLAB_FUZZ_CHECK(false, "an empty read completed a frame");
+        }
         break;
       }
       if (ev.kind == FrameDecoder::Kind::kError) {

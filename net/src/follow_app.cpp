@@ -122,7 +122,7 @@ void FollowApp::pump() {
   const Millis now = steady_now();
   const bool more = file_.poll(options_.read_budget, now, events);
   bool rewatch = false;
-  const auto note = [this](std::string_view what) {
+  const auto note = [this](const char* what) {
     if (options_.log != LogLevel::kQuiet) log_line("follow: " + options_.path + what);
   };
   for (auto& e : events) {

@@ -49,6 +49,7 @@ class OutputFilter {
       return out + filter(rest);
     }
     std::string out;
+    if (bytes.empty()) return out;
     std::vector<std::uint8_t> buf(bytes.begin(), bytes.end());
     std::span<std::uint8_t> in(buf);
     for (;;) {
