@@ -15,7 +15,7 @@ Session::Session(SessionConfig config)
       heartbeat_(config_.heartbeat) {}
 
 void Session::emit(Event e) {
-  events_.push_back(std::move(e));
+  events_.emplace_back(std::move(e));
 }
 
 void Session::write(std::string_view bytes) {

@@ -11,9 +11,10 @@ namespace {
 constexpr std::string_view kStep5 = "labs/05-rooms/README.md step 5";
 }  // namespace
 
-Server::Server(Limits limits, std::unique_ptr<RoomRegistry> registry)
-    : limits_(limits),
-      registry_(registry ? std::move(registry) : std::make_unique<MemoryRegistry>(limits)) {}
+Server::Server(Limits limits, std::unique_ptr<RoomRegistry> registry) : limits_(limits) {
+  // Without a registry given, the in-memory one (yours, step 4).
+  registry_ = registry != nullptr ? std::move(registry) : std::make_unique<MemoryRegistry>(limits_);
+}
 
 void Server::on_open([[maybe_unused]] ConnId conn, [[maybe_unused]] Millis now) {
   // TODO(lab 5, step 5): remember the connection (its rate limiter starts full).
