@@ -264,7 +264,11 @@ UnitResult run_unit_tests(const LabInfo& lab, const fs::path& bin, const CheckOp
                      : "this test crashed: " + r.describe() +
                            " (run it alone under a debugger: gdb --args " + bin.string() +
                            " --gtest_filter=" + last.unfinished + ")") +
-        "\n" + last_lines(r.output, 12);
+        "\n" + [&] {  // what the test printed before it died
+          const auto at = r.output.rfind("[ RUN      ] ");
+          const auto nl = at == std::string::npos ? std::string::npos : r.output.find('\n', at);
+          return nl == std::string::npos ? std::string() : last_lines(r.output.substr(nl + 1), 12);
+        }();
   }
   for (const auto& [test, passed] : last.verdicts) {
     if (passed) {
@@ -274,7 +278,15 @@ UnitResult run_unit_tests(const LabInfo& lab, const fs::path& bin, const CheckOp
       u.failures.push_back({test, last.messages[test]});
     }
   }
-  for (const auto& c : culprits) u.failures.push_back({c, culprit_why[c]});
+  // A crash or a hang matters most: show those first.
+  std::vector<UnitFailure> first;
+  for (const auto& c : culprits) first.push_back({c, culprit_why[c]});
+  u.failures.insert(u.failures.begin(), first.begin(), first.end());
+  if (!culprits.empty() && u.problem.empty()) {
+    u.problem = std::to_string(culprits.size()) + (culprits.size() == 1 ? " test" : " tests") +
+                " crashed or hung (" + culprits.front() + (culprits.size() > 1 ? ", ..." : "") +
+                "); the others were run without them";
+  }
   if (u.total == 0) u.total = u.passed + static_cast<int>(u.failures.size());
   (void)lab;
   return u;
