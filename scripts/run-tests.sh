@@ -23,7 +23,7 @@ ctest --preset dev -j "$JOBS" --timeout 300
 stage "asan: configure"
 cmake --preset asan >/dev/null
 ASAN_TARGETS=(wslab wslab_core_tests wslab_net_tests wslab_rooms_tests wslab_refpeer_tests
-  wslab_harness_tests wslab_quiz_tests)
+  wslab_harness_tests wslab_quiz_tests wslab_lessons_check)
 stage "asan: build ${ASAN_TARGETS[*]}"
 cmake --build --preset asan -j "$JOBS" --target "${ASAN_TARGETS[@]}"
 stage "asan: ctest (unit tests of core, net, rooms, refpeer, harness, quiz)"

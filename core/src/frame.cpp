@@ -215,6 +215,7 @@ FrameDecoder::Event FrameDecoder::fail(FrameError e) {
 bool FrameDecoder::take_header_bytes(std::span<std::uint8_t>& in, std::size_t want) {
   if (hlen_ < want) {
     const auto n = std::min(want - hlen_, in.size());
+    if (n == 0) return false;  // an empty read: memcpy must not see its null pointer
     std::memcpy(hbuf_.data() + hlen_, in.data(), n);
     hlen_ += n;
     in = in.subspan(n);

@@ -304,6 +304,19 @@ TEST(CoreFrame, PayloadIsUnmaskedInPlaceInTheInput) {
   EXPECT_EQ(wire.substr(6), "Hello");
 }
 
+// A read of zero bytes (a default span) in the middle of a header changes nothing.
+TEST(CoreFrame, EmptyReadInTheMiddleOfAHeaderIsHarmless) {
+  auto wire = test::client_frame(Opcode::kText, "Hi");
+  FrameDecoder dec(Role::kServer);
+  std::span<std::uint8_t> first(reinterpret_cast<std::uint8_t*>(wire.data()), 1);
+  EXPECT_EQ(dec.next(first).kind, FrameDecoder::Kind::kNeedMore);
+  std::span<std::uint8_t> none;
+  EXPECT_EQ(dec.next(none).kind, FrameDecoder::Kind::kNeedMore);
+  std::span<std::uint8_t> rest(reinterpret_cast<std::uint8_t*>(wire.data()) + 1, wire.size() - 1);
+  EXPECT_EQ(dec.next(rest).kind, FrameDecoder::Kind::kHeader);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(dec.next(rest).payload.data()), 2), "Hi");
+}
+
 // After an error the decoder stays failed: nothing after a bad frame is trusted.
 TEST(CoreFrame, DecoderStaysInErrorUntilReset) {
   auto bad = FrameBuilder().opcode(std::uint8_t{3}).mask(test::kRfcMask).build();

@@ -256,6 +256,10 @@ class Fuzzer {
     std::string down_detail;
     if (!target_alive(&down_kind, &down_detail)) {
       Finding f = make_finding(down_kind, run, down_detail, c, mutations, e);
+      if (seen(f.signature)) {  // the same death again: counted, not reported twice
+        if (process_ && restart_target()) return true;
+        return false;
+      }
       if (process_ && opt_.minimize) {
         // Delta debugging on "the target dies", restarting it after every death.
         restart_target();

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <span>
 #include <variant>
 #include <stdexcept>
@@ -83,14 +84,15 @@ class OutputFilter {
 
 }  // namespace
 
-BrokenServer::BrokenServer(Breakage breakage) : breakage_(breakage) {
+BrokenServer::BrokenServer(Breakage breakage, std::uint16_t port, bool die_by_abort)
+    : breakage_(breakage), die_by_abort_(die_by_abort) {
   listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
   const int one = 1;
   ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
+  addr.sin_port = htons(port);
   if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       ::listen(listener_, 64) != 0) {
     throw std::runtime_error("BrokenServer: cannot listen on 127.0.0.1");
@@ -104,13 +106,12 @@ BrokenServer::BrokenServer(Breakage breakage) : breakage_(breakage) {
 BrokenServer::~BrokenServer() {
   stop_ = true;
   acceptor_.join();
-  ::close(listener_);
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& t : connections_) t.join();
 }
 
 void BrokenServer::accept_loop() {
-  while (!stop_) {
+  while (!stop_ && !dead_) {
     pollfd p{listener_, POLLIN, 0};
     if (::poll(&p, 1, 50) <= 0) continue;
     const int fd = ::accept(listener_, nullptr, nullptr);
@@ -118,9 +119,15 @@ void BrokenServer::accept_loop() {
     std::lock_guard<std::mutex> lock(mu_);
     connections_.emplace_back([this, fd] { serve(fd); });
   }
+  ::close(listener_);  // dead or stopped: new connections are refused
 }
 
 void BrokenServer::serve(int fd) {
+  if (hung_) {  // accepted, never answered
+    while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::close(fd);
+    return;
+  }
   SessionConfig config;
   config.role = Role::kServer;
   Session session(config);
@@ -144,6 +151,18 @@ void BrokenServer::serve(int fd) {
     }
     session.on_bytes(std::string_view(buf, static_cast<std::size_t>(n)), now_ms());
     while (auto ev = session.poll_event()) {
+      if (breakage_ == Breakage::kDieOnPing && std::holds_alternative<event::Ping>(*ev)) {
+        if (die_by_abort_) std::abort();
+        dead_ = true;  // the acceptor stops listening: like a crashed process
+        ::close(fd);
+        return;
+      }
+      if (breakage_ == Breakage::kHangOnPing && std::holds_alternative<event::Ping>(*ev)) {
+        hung_ = true;
+        while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ::close(fd);
+        return;
+      }
       if (auto* t = std::get_if<event::Text>(&*ev)) (void)session.send_text(t->data);
       if (auto* b = std::get_if<event::Binary>(&*ev)) (void)session.send_binary(b->data);
     }

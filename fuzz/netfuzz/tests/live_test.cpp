@@ -99,6 +99,41 @@ TEST(FuzzNetFuzzLive, ServerThatClosesWith1000OnErrorsIsReported) {
   EXPECT_NE(out.str().find("reproduce: wslab fuzz"), std::string::npos);
 }
 
+// A crash is always reported. In-process: the server stops accepting after the
+// first Ping (connection refused = crash), and fuzzing stops.
+TEST(FuzzNetFuzzLive, TargetThatStopsListeningIsReportedAsACrash) {
+  test::BrokenServer server(test::Breakage::kDieOnPing);
+  std::ostringstream out;
+  const auto r = run_network_fuzzer(options_for(server.port(), 40), out);
+  ASSERT_TRUE(r.is_ok()) << r.error();
+  ASSERT_EQ(r->count(Finding::Kind::kCrash), 1u) << kinds(*r) << out.str();
+  EXPECT_NE(out.str().find("the target is down: stopping"), std::string::npos) << out.str();
+  EXPECT_LT(r->runs, 40u);
+}
+
+TEST(FuzzNetFuzzLive, TargetThatStopsAnsweringIsReportedAsAHang) {
+  test::BrokenServer server(test::Breakage::kHangOnPing);
+  std::ostringstream out;
+  const auto r = run_network_fuzzer(options_for(server.port(), 40), out);
+  ASSERT_TRUE(r.is_ok()) << r.error();
+  ASSERT_EQ(r->count(Finding::Kind::kHang), 1u) << kinds(*r) << out.str();
+  EXPECT_LT(r->runs, 40u);
+}
+
+// With --spawn the death is seen (the signal), the target restarted, fuzzing goes on.
+TEST(FuzzNetFuzzLive, SpawnedTargetThatAbortsIsReportedAndRestarted) {
+  FuzzOptions o = options_for(0, 25);
+  o.url.clear();
+  o.spawn = std::string(WSLAB_NETFUZZ_TEST_SERVER) + " {port} die-on-ping";
+  o.minimize = false;
+  std::ostringstream out;
+  const auto r = run_network_fuzzer(o, out);
+  ASSERT_TRUE(r.is_ok()) << r.error();
+  ASSERT_GE(r->count(Finding::Kind::kCrash), 1u) << kinds(*r) << out.str();
+  EXPECT_NE(out.str().find("SIGABRT"), std::string::npos) << out.str();
+  EXPECT_EQ(r->runs, 25u);  // restarted each time, never stopped
+}
+
 TEST(FuzzNetFuzzLive, CorrectTestServerShowsNoDifference) {
   // Guards the two tests above: the test server itself, unbroken, is clean.
   test::BrokenServer server(test::Breakage::kNone);
