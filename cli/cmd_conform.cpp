@@ -32,7 +32,10 @@ namespace {
 using namespace wslab::harness;
 
 struct ConformArgs {
-  std::string url;
+  std::vector<std::string> urls;
+  std::vector<std::string> rooms_urls;
+  std::string heartbeat_url;
+  long long ping_interval_ms = 0, pong_timeout_ms = 0;
   int lab = 0;
   std::vector<std::string> groups, cases, excludes;
   bool quick = false, strict = false, list = false;
@@ -130,6 +133,31 @@ std::string self_exe() {
   return std::string(buf, static_cast<std::size_t>(n));
 }
 
+// A built-in server started for one kind of case (rooms, heartbeat) when no URL was given.
+Result<std::unique_ptr<ServerProcess>> start_builtin(std::vector<std::string> extra, double spawn_timeout,
+                                                     double timeout_scale) {
+  ServerSpec spec;
+  spec.start_timeout = Millis{static_cast<Millis::rep>(spawn_timeout * 1000.0 * timeout_scale)};
+  spec.argv = {self_exe(), "serve", "--port", "0", "--quiet"};
+  spec.argv.insert(spec.argv.end(), extra.begin(), extra.end());
+  return ServerProcess::start(spec);
+}
+
+std::size_t count_needing(const std::vector<const Case*>& cases, TargetKind k) {
+  std::size_t n = 0;
+  for (const auto* c : cases) n += c->info.needs == k ? 1 : 0;
+  return n;
+}
+
+// Drops the cases of kind k (their server was not given) and says so.
+void drop_cases(std::vector<const Case*>& cases, TargetKind k, const char* how) {
+  const auto n = count_needing(cases, k);
+  if (n == 0) return;
+  std::erase_if(cases, [k](const Case* c) { return c->info.needs == k; });
+  std::fprintf(stderr, "wslab conform: skipping %zu %s case(s): %s\n", n,
+               std::string(target_kind_name(k)).c_str(), how);
+}
+
 int run_conform(const ConformArgs& a) {
   Selection sel;
   sel.lab = a.lab;
@@ -156,8 +184,14 @@ int run_conform(const ConformArgs& a) {
                  sel.describe().c_str());
     return 2;
   }
-  if (!a.url.empty() && !a.spawn.empty()) {
+  if (!a.urls.empty() && !a.spawn.empty()) {
     std::fprintf(stderr, "wslab conform: give either a URL or --spawn, not both\n");
+    return 2;
+  }
+  if (!a.heartbeat_url.empty() && (a.ping_interval_ms <= 0 || a.pong_timeout_ms <= 0)) {
+    std::fprintf(stderr,
+                 "wslab conform: --heartbeat needs --ping-interval MS and --pong-timeout MS: the "
+                 "settings that server was started with\n");
     return 2;
   }
   if (a.timeout_scale <= 0) {
@@ -175,9 +209,101 @@ int run_conform(const ConformArgs& a) {
   opt.seed = a.seed;
   if (opt.seed == 0) random_bytes(reinterpret_cast<std::uint8_t*>(&opt.seed), sizeof opt.seed);
 
+  // Which server each kind of case talks to (docs/conformance.md, "Targets").
+  for (const auto& u : a.rooms_urls) {
+    auto t = parse_target(u, a.allow_remote);
+    if (!t) {
+      std::fprintf(stderr, "wslab conform: --rooms: %s\n", t.error().c_str());
+      return 2;
+    }
+    opt.rooms_targets.push_back(*t);
+  }
+  if (!a.heartbeat_url.empty()) {
+    auto t = parse_target(a.heartbeat_url, a.allow_remote);
+    if (!t) {
+      std::fprintf(stderr, "wslab conform: --heartbeat: %s\n", t.error().c_str());
+      return 2;
+    }
+    opt.heartbeat_target = *t;
+    opt.heartbeat.ping_interval = Millis{a.ping_interval_ms};
+    opt.heartbeat.pong_timeout = Millis{a.pong_timeout_ms};
+  }
+  const bool only_rooms = count_needing(chosen, TargetKind::kRooms) == chosen.size();
+  bool echo_target = true;
+  if (a.urls.size() > 1 || (a.urls.size() == 1 && only_rooms && a.rooms_urls.empty())) {
+    // Several URLs are instances of one rooms service (lab 6); one URL with only rooms cases
+    // selected is the rooms server.
+    if (!a.rooms_urls.empty()) {
+      std::fprintf(stderr, "wslab conform: give the rooms servers either as URLs or with --rooms\n");
+      return 2;
+    }
+    for (const auto& u : a.urls) {
+      auto t = parse_target(u, a.allow_remote);
+      if (!t) {
+        std::fprintf(stderr, "wslab conform: %s\n", t.error().c_str());
+        return 2;
+      }
+      opt.rooms_targets.push_back(*t);
+    }
+    opt.target = opt.rooms_targets.front();
+    echo_target = false;
+    if (a.urls.size() > 1) {
+      const char* why = "several URLs are taken as instances of one rooms service";
+      drop_cases(chosen, TargetKind::kEcho, why);
+      drop_cases(chosen, TargetKind::kHeartbeat, why);
+    }
+  }
+
+  std::vector<std::unique_ptr<ServerProcess>> helpers;  // built-in rooms / heartbeat servers
+  const bool builtin = a.urls.empty() && a.spawn.empty();
+  if (opt.rooms_targets.empty() && count_needing(chosen, TargetKind::kRooms) > 0) {
+    if (builtin) {
+      auto s = start_builtin({"--rooms"}, a.spawn_timeout, a.timeout_scale);
+      if (!s) {
+        std::fprintf(stderr, "wslab conform: could not start wslab serve --rooms: %s\n", s.error().c_str());
+        return 2;
+      }
+      Target t;
+      t.host = (*s)->host();
+      t.port = (*s)->port();
+      opt.rooms_targets.push_back(t);
+      helpers.push_back(std::move(*s));
+    } else {
+      drop_cases(chosen, TargetKind::kRooms, "no rooms server (give --rooms ws://HOST:PORT/PATH)");
+    }
+  }
+  if (!opt.heartbeat_target && count_needing(chosen, TargetKind::kHeartbeat) > 0) {
+    if (builtin) {
+      constexpr long long kPing = 300, kPong = 600;
+      auto s = start_builtin({"--ping-interval", std::to_string(kPing), "--pong-timeout",
+                              std::to_string(kPong)},
+                             a.spawn_timeout, a.timeout_scale);
+      if (!s) {
+        std::fprintf(stderr, "wslab conform: could not start the heartbeat server: %s\n", s.error().c_str());
+        return 2;
+      }
+      Target t;
+      t.host = (*s)->host();
+      t.port = (*s)->port();
+      opt.heartbeat_target = t;
+      opt.heartbeat.ping_interval = Millis{kPing};
+      opt.heartbeat.pong_timeout = Millis{kPong};
+      helpers.push_back(std::move(*s));
+    } else {
+      drop_cases(chosen, TargetKind::kHeartbeat,
+                 "no heartbeat server (give --heartbeat URL --ping-interval MS --pong-timeout MS)");
+    }
+  }
+  if (chosen.empty()) {
+    std::fprintf(stderr, "wslab conform: nothing left to run\n");
+    return 2;
+  }
+
   std::unique_ptr<ServerProcess> server;
-  if (!a.url.empty()) {
-    auto t = parse_target(a.url, a.allow_remote);
+  if (!echo_target) {
+    opt.preflight = false;
+  } else if (a.urls.size() == 1) {
+    auto t = parse_target(a.urls.front(), a.allow_remote);
     if (!t) {
       std::fprintf(stderr, "wslab conform: %s\n", t.error().c_str());
       return 2;
@@ -242,6 +368,7 @@ int run_conform(const ConformArgs& a) {
   if (tty) std::fprintf(stderr, "\r\x1b[K");
   (void)width;
   if (server) server->stop();
+  for (auto& h : helpers) h->stop();
 
   ReportOptions ro;
   const char* no_color = std::getenv("NO_COLOR");
@@ -285,7 +412,21 @@ void register_conform(CLI::App& app) {
       "conform",
       "Check a WebSocket server against RFC 6455 and grade it.\n"
       "With no URL, starts the built-in reference server (wslab serve) and checks it.");
-  cmd->add_option("url", args->url, "ws://HOST:PORT/PATH of a running server (loopback only)");
+  cmd->add_option("url", args->urls,
+                  "ws://HOST:PORT/PATH of a running server (loopback only). Several URLs: instances "
+                  "of one rooms service, members spread over them (lab 6)");
+  cmd->add_option("--rooms", args->rooms_urls,
+                  "wslab.rooms.v1 server(s) for the rooms cases (lab 5; repeat for instances of one "
+                  "service). Without a URL, wslab serve --rooms is started");
+  cmd->add_option("--heartbeat", args->heartbeat_url,
+                  "echo server started with a ping interval and pong timeout, for the heartbeat "
+                  "cases (lab 4); needs --ping-interval and --pong-timeout");
+  cmd->add_option("--ping-interval", args->ping_interval_ms,
+                  "with --heartbeat: ms without traffic after which that server pings")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--pong-timeout", args->pong_timeout_ms,
+                  "with --heartbeat: ms after a Ping after which that server drops a silent peer")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--lab", args->lab, "only cases of labs 1..N (cumulative)")->check(CLI::Range(1, 99));
   cmd->add_option("--group", args->groups, "only these groups (repeat or comma-separate)")->delimiter(',');
   cmd->add_option("--case", args->cases, "only cases whose id matches GLOB ('*', '?'; a plain id also selects ids below it)");

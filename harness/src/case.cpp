@@ -30,12 +30,23 @@ const Case* Catalog::find(std::string_view id) const {
   return nullptr;
 }
 
-std::unique_ptr<Probe> CaseContext::probe() {
+std::unique_ptr<Probe> CaseContext::probe() { return probe_at(target); }
+
+std::unique_ptr<Probe> CaseContext::probe_at(const Target& where) {
   if (log == nullptr) throw std::logic_error("CaseContext::probe(): the context has no WireLog");
   ProbeOptions options;
   options.timeout_scale = timeout_scale;
   options.cancel = cancel;
-  return std::make_unique<Probe>(target, *log, options, next_connection++);
+  return std::make_unique<Probe>(where, *log, options, next_connection++);
+}
+
+std::string_view target_kind_name(TargetKind k) {
+  switch (k) {
+    case TargetKind::kEcho: return "echo";
+    case TargetKind::kRooms: return "rooms";
+    case TargetKind::kHeartbeat: return "heartbeat";
+  }
+  return "?";
 }
 
 Millis CaseContext::scaled(Millis t) const {

@@ -57,6 +57,22 @@ struct Running {
   Clock::time_point abandon_at{};
 };
 
+// Why the case cannot run (its kind of server was not given), or "".
+std::string missing_target(const CaseInfo& info, const CaseContext& ctx) {
+  switch (info.needs) {
+    case TargetKind::kEcho: return {};
+    case TargetKind::kRooms:
+      return ctx.rooms_targets.empty() ? "no rooms server was given (wslab conform --rooms URL)"
+                                       : std::string();
+    case TargetKind::kHeartbeat:
+      return ctx.heartbeat_target.port == 0 || ctx.heartbeat.ping_interval.count() <= 0
+                 ? "no heartbeat server was given (wslab conform --heartbeat URL "
+                   "--ping-interval MS --pong-timeout MS)"
+                 : std::string();
+  }
+  return {};
+}
+
 Millis scale(Millis t, double s) {
   return Millis{static_cast<Millis::rep>(std::llround(static_cast<double>(t.count()) * s))};
 }
@@ -181,6 +197,9 @@ class Runner {
     st->ctx.log = &st->log;
     st->ctx.cancel = st->cancel;
     st->ctx.seed = options_.seed;
+    st->ctx.rooms_targets = options_.rooms_targets;
+    if (options_.heartbeat_target) st->ctx.heartbeat_target = *options_.heartbeat_target;
+    st->ctx.heartbeat = options_.heartbeat;
     Running r;
     r.index = i;
     r.st = st;
@@ -195,6 +214,9 @@ class Runner {
       bool cancelled = false;
       try {
         if (!st->c->run) throw std::runtime_error("the case has no run function");
+        if (const auto missing = missing_target(st->c->info, st->ctx); !missing.empty()) {
+          throw std::runtime_error(missing);
+        }
         result = st->c->run(st->ctx);
       } catch (const CaseCancelled&) {
         cancelled = true;

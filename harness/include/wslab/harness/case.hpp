@@ -29,6 +29,17 @@ enum class Verdict : std::uint8_t {
 };
 std::string_view verdict_name(Verdict v);  // "PASS", "NON-STRICT", ...
 
+enum class TargetKind : std::uint8_t { kEcho, kRooms, kHeartbeat };
+std::string_view target_kind_name(TargetKind k);  // "echo", "rooms", "heartbeat"
+
+// What the runner knows about the heartbeat target (`wslab conform --heartbeat URL
+// --ping-interval MS --pong-timeout MS`): it pings a connection after `ping_interval` without
+// traffic and drops it when no Pong came `pong_timeout` after the Ping.
+struct HeartbeatSettings {
+  Millis ping_interval{0};
+  Millis pong_timeout{0};
+};
+
 struct CaseInfo {
   std::string id;           // stable, dotted, lower-case: group.sub.detail
   std::string group;        // "handshake", "framing", "ping", "rsv", "opcode", "fragmentation",
@@ -45,6 +56,10 @@ struct CaseInfo {
   bool exclusive = false;   // needs the server alone (not run in parallel with others)
   bool bulk = false;        // big payloads; --quick scales them down
   std::vector<std::string> tags;
+  // Which server the case talks to (see CaseContext): an echo server (labs 1-3), a
+  // wslab.rooms.v1 server (lab 5; lab 6 spreads members over several instances), or an echo
+  // server started with a known ping interval and pong timeout (lab 4).
+  TargetKind needs = TargetKind::kEcho;
 };
 
 struct CaseResult {
@@ -55,13 +70,18 @@ struct CaseResult {
 };
 
 struct CaseContext {
-  Target target;
+  Target target;                      // the echo server (CaseInfo::needs == kEcho)
+  std::vector<Target> rooms_targets;  // rooms servers: one, or several instances (lab 6)
+  Target heartbeat_target;            // the heartbeat server (needs == kHeartbeat)
+  HeartbeatSettings heartbeat;
   double timeout_scale = 1.0;
   bool quick = false;
   WireLog* log = nullptr;
   // A new probe (not yet connected) on the target, logging to this case's log
   // with its own connection id.
   std::unique_ptr<Probe> probe();
+  // The same on another target (a rooms instance, the heartbeat server).
+  std::unique_ptr<Probe> probe_at(const Target& where);
   [[nodiscard]] Millis scaled(Millis t) const;
   std::uint32_t next_connection = 0;
   // Set by the runner: the watchdog cancels it when the case overruns; every

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ struct ServerEvent {
 struct RunOptions {
   Target target;             // ignored when `server` is set (its port is used)
   ServerProcess* server = nullptr;
+  // Other servers (CaseInfo::needs): a case whose server is not given is ERROR, so callers
+  // deselect those cases first (see `wslab conform --rooms/--heartbeat`).
+  std::vector<Target> rooms_targets;
+  std::optional<Target> heartbeat_target;
+  HeartbeatSettings heartbeat;
   int jobs = 0;              // 0: one per CPU core
   double timeout_scale = 1.0;
   bool quick = false;
