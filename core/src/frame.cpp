@@ -230,17 +230,23 @@ std::size_t header_size(std::uint8_t b1) {
   return 2 + (len7 == 126 ? 2 : (len7 == 127 ? 8 : 0)) + ((b1 & 0x80) != 0 ? 4 : 0);
 }
 
+// Everything decidable from the first byte alone: RSV bits, the opcode, FIN on a control frame.
+FrameError first_byte_error(std::uint8_t b0) {
+  const auto op = static_cast<std::uint8_t>(b0 & 0x0F);
+  if ((b0 & 0x70) != 0) return FrameError::kReservedBits;
+  if (!is_defined_opcode(op)) return FrameError::kReservedOpcode;
+  if (is_control_opcode(op) && (b0 & 0x80) == 0) return FrameError::kFragmentedControl;
+  return FrameError::kNone;
+}
+
 }  // namespace
 
 // Everything decidable from the first two bytes, checked before the rest of the
 // header arrives so a bad frame fails at once.
 FrameError FrameDecoder::check_first_bytes(std::uint8_t b0, std::uint8_t b1) const {
-  const auto op = static_cast<std::uint8_t>(b0 & 0x0F);
-  if ((b0 & 0x70) != 0) return FrameError::kReservedBits;
-  if (!is_defined_opcode(op)) return FrameError::kReservedOpcode;
-  if (is_control_opcode(op)) {
-    if ((b0 & 0x80) == 0) return FrameError::kFragmentedControl;
-    if ((b1 & 0x7F) > kMaxControlPayload) return FrameError::kControlTooLong;
+  if (const auto e = first_byte_error(b0); e != FrameError::kNone) return e;
+  if (is_control_opcode(static_cast<std::uint8_t>(b0 & 0x0F)) && (b1 & 0x7F) > kMaxControlPayload) {
+    return FrameError::kControlTooLong;
   }
   const bool masked = (b1 & 0x80) != 0;
   if (role_ == Role::kServer && !masked) return FrameError::kUnmaskedFromClient;
@@ -330,7 +336,13 @@ FrameDecoder::Event FrameDecoder::next_header(std::span<std::uint8_t>& in) {
   }
   // Slow path: the header is split across calls; collect it in hbuf_.
   if (hlen_ < 2) {
-    if (!take_header_bytes(in, 2)) return Event{};
+    const bool two = take_header_bytes(in, 2);
+    // A bad first byte fails at once, without waiting for the second (fail fast, like
+    // libwebsockets: a peer that sends one bad byte and waits gets its Close now).
+    if (hlen_ >= 1) {
+      if (const auto e = first_byte_error(hbuf_[0]); e != FrameError::kNone) return fail(e);
+    }
+    if (!two) return Event{};
     if (const auto e = check_first_bytes(hbuf_[0], hbuf_[1]); e != FrameError::kNone)
       return fail(e);
   }

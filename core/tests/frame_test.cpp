@@ -317,6 +317,24 @@ TEST(CoreFrame, EmptyReadInTheMiddleOfAHeaderIsHarmless) {
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(dec.next(rest).payload.data()), 2), "Hi");
 }
 
+// Fail fast: RSV bits, a reserved opcode or a control frame without FIN are visible in the
+// first byte; the decoder rejects it without waiting for the second (§5.2, §5.5).
+TEST(CoreFrame, BadFirstByteFailsBeforeTheSecondArrives) {
+  const std::pair<std::uint8_t, FrameError> cases[] = {
+      {0xC1, FrameError::kReservedBits},       // FIN + RSV1, text
+      {0x83, FrameError::kReservedOpcode},     // opcode 3
+      {0x09, FrameError::kFragmentedControl},  // Ping without FIN
+  };
+  for (const auto& [b0, want] : cases) {
+    FrameDecoder dec(Role::kServer);
+    std::uint8_t byte = b0;
+    std::span<std::uint8_t> in(&byte, 1);
+    const auto ev = dec.next(in);
+    EXPECT_EQ(ev.kind, FrameDecoder::Kind::kError) << "first byte 0x" << std::hex << int{b0};
+    EXPECT_EQ(ev.error, want) << "first byte 0x" << std::hex << int{b0};
+  }
+}
+
 // After an error the decoder stays failed: nothing after a bad frame is trusted.
 TEST(CoreFrame, DecoderStaysInErrorUntilReset) {
   auto bad = FrameBuilder().opcode(std::uint8_t{3}).mask(test::kRfcMask).build();
