@@ -99,10 +99,10 @@ function wslabServe(extraArgs, logFile) {
   return new ServerProcess('wslab serve', bin, ['serve', '--port', '0', ...extraArgs], logFile);
 }
 
-function refpeerServe(logFile) {
+function refpeerServe(extraArgs, logFile) {
   const bin = process.env.WSLAB_REFPEER_BIN;
   if (!bin) throw new Error('WSLAB_REFPEER_BIN is not set (run through ctest)');
-  return new ServerProcess('wslab-refpeer serve', bin, ['serve', '--port', '0'], logFile);
+  return new ServerProcess('wslab-refpeer serve', bin, ['serve', '--port', '0', ...extraArgs], logFile);
 }
 
 const TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',

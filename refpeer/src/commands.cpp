@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "wslab/refpeer/client.hpp"
 #include "wslab/refpeer/server.hpp"
@@ -30,6 +31,8 @@ struct ServeArgs {
   std::size_t max_message = std::size_t{16} << 20;
   unsigned fd_limit = 256;
   bool close_command = false;
+  std::vector<std::string> tokens;
+  std::string token_file;
 };
 
 struct ClientArgs {
@@ -57,6 +60,8 @@ int run_serve(const ServeArgs& args) {
   options.max_message = args.max_message;
   options.fd_limit = args.fd_limit;
   options.close_command = args.close_command;
+  options.tokens = args.tokens;
+  options.token_file = args.token_file;
   RefServer server(options);
   std::string error;
   if (!server.start(&error)) {
@@ -169,6 +174,11 @@ void add_refpeer_commands(CLI::App& parent, std::function<void(int)> set_exit_co
       ->check(CLI::Range(16u, 1000000u));
   serve->add_flag("--close-command", serve_args->close_command,
                   "Test hook: a text message \"!close CODE [reason]\" closes with that code");
+  serve->add_option("--token", serve_args->tokens,
+                    "Accept this token for wslab.rooms.v1 (repeatable): clients must connect with "
+                    "?token=T, else 401 (none) or 403 (wrong); echo is never checked");
+  serve->add_option("--token-file", serve_args->token_file,
+                    "Read accepted tokens from this file: one per line, # starts a comment");
   serve->callback([serve_args, set_exit_code] { set_exit_code(run_serve(*serve_args)); });
 
   auto client_args = std::make_shared<ClientArgs>();

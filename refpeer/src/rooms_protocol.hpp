@@ -2,8 +2,8 @@
 // docs/rooms-protocol.md §2 and §8 (binary -> close 1003, over 16 KiB -> close
 // 1009, slow consumer -> close 1008, shutdown -> 1001) around the sans-I/O
 // rooms engine (rooms/include/wslab/rooms/server.hpp), which does everything
-// inside the JSON. Not implemented here: token authentication (§1), since
-// lws 4.1.6 cannot answer 401/403 from its upgrade filter.
+// inside the JSON. Token authentication (§1) happens before the upgrade, in
+// server.cpp + upgrade_auth.*.
 #pragma once
 
 #include <unordered_map>

@@ -13,8 +13,10 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <unordered_set>
 #include <utility>
@@ -26,6 +28,8 @@
 #include "protocol.hpp"
 #ifdef WSLAB_REFPEER_HAVE_ROOMS
 #include "rooms_protocol.hpp"
+#include "upgrade_auth.hpp"
+#include "wslab/rooms/auth.hpp"
 #include "wslab/rooms/protocol.hpp"
 #endif
 
@@ -81,12 +85,17 @@ struct RefServer::Impl {
 
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
   void build_protocols();
+  bool load_tokens(std::string* error);
+  int confirm_upgrade(lws* wsi);
   void close_all_going_away();
   void service_loop();
 
   ServerOptions options;
   std::vector<ProtocolEntry> entries;
   std::vector<lws_protocols> protocols;  // entries + the all-null terminator
+#ifdef WSLAB_REFPEER_HAVE_ROOMS
+  rooms::TokenSet tokens;  // empty: no authentication (read-only once started)
+#endif
   lws_retry_bo_t retry{};
   lws_context* context = nullptr;
   std::thread service_thread;
@@ -131,6 +140,70 @@ void RefServer::Impl::build_protocols() {
     protocols.push_back(p);
   }
   protocols.push_back(lws_protocols{});
+}
+
+// options.tokens + options.token_file -> tokens, with the messages of
+// `wslab serve --rooms` (rooms/src/app/rooms_app.cpp) for the same mistakes.
+bool RefServer::Impl::load_tokens(std::string* error) {
+  if (options.tokens.empty() && options.token_file.empty()) return true;
+#ifdef WSLAB_REFPEER_HAVE_ROOMS
+  tokens = rooms::TokenSet{};
+  if (!options.token_file.empty()) {
+    std::ifstream in(options.token_file, std::ios::binary);
+    if (!in) {
+      *error = "--token-file: cannot read " + options.token_file;
+      return false;
+    }
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    auto parsed = rooms::parse_token_file(contents.str());
+    if (!parsed) {
+      *error = "--token-file " + options.token_file + ": " + parsed.error();
+      return false;
+    }
+    tokens = std::move(*parsed);
+  }
+  for (const std::string& t : options.tokens) {
+    if (t.empty()) {
+      *error = "--token: a token must not be empty";
+      return false;
+    }
+    tokens.add(t);
+  }
+  return true;
+#else
+  *error = "token authentication needs wslab.rooms.v1 (refpeer built without the rooms component)";
+  return false;
+#endif
+}
+
+// LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (entry 0, before lws picks the protocol):
+// the token rule of docs/rooms-protocol.md §1 for upgrades that lws will give
+// to wslab.rooms.v1. lws selects the first offered name that is in the table
+// (an unknown name is skipped; none offered -> entry 0, echo), so the same
+// choice is made here. Returns 0 (go on), 1 (refused with a status) or -1.
+int RefServer::Impl::confirm_upgrade([[maybe_unused]] lws* wsi) {
+#ifdef WSLAB_REFPEER_HAVE_ROOMS
+  if (tokens.empty()) return 0;
+  const std::vector<std::string> offered = detail::offered_subprotocols(wsi);
+  const ProtocolEntry* selected = nullptr;
+  for (const std::string& name : offered) {
+    for (const ProtocolEntry& e : entries) {
+      if (!e.name.empty() && e.name == name) {
+        selected = &e;
+        break;
+      }
+    }
+    if (selected != nullptr) break;
+  }
+  if (selected == nullptr || selected->name != rooms::kSubprotocol) return 0;
+  const rooms::UpgradeVerdict verdict =
+      rooms::check_upgrade(detail::request_target(wsi), offered, tokens);
+  if (verdict.status == 101) return 0;
+  return detail::refuse_upgrade(wsi, verdict);
+#else
+  return 0;
+#endif
 }
 
 void RefServer::Impl::close_all_going_away() {
@@ -207,6 +280,8 @@ int RefServer::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user,
         self->closed_cv.notify_all();
       }
       return 0;
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+      return self != nullptr ? self->confirm_upgrade(wsi) : 0;
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
       // Broadcast once per protocol of the vhost (lws's own copy of the table,
       // so compare the handler, not the entry's address): act for entry 0 only.
@@ -237,6 +312,10 @@ bool RefServer::start(std::string* error) {
   if (s.options.max_message == 0) return fail("max_message must be at least 1 byte");
   if (s.options.fd_limit < 16 || s.options.fd_limit > 1'000'000) {
     return fail("fd_limit must be between 16 and 1000000");
+  }
+  {
+    std::string why;
+    if (!s.load_tokens(&why)) return fail(std::move(why));
   }
   detail::configure_lws_logging();
   s.build_protocols();

@@ -9,10 +9,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "raw_ws.hpp"
 #include "wslab/refpeer/client.hpp"
 #include "wslab/refpeer/server.hpp"
 
@@ -157,6 +160,30 @@ TEST(RefpeerCli, ClientSendsStdinLinesAndPrintsReplies) {
   EXPECT_EQ(client.read_all(5s), "hello\nworld\n");
   EXPECT_EQ(client.wait(5s), std::optional<int>(0));
 }
+
+#ifdef WSLAB_REFPEER_HAVE_ROOMS
+// docs/rooms-protocol.md §1 through the CLI: `serve --token T` (repeatable)
+// refuses a rooms client without a token (401) and accepts either token.
+TEST(RefpeerCli, ServeTokenRefusesRoomsClientWithoutToken) {
+  Child serve({WSLAB_REFPEER_BINARY, "serve", "--token", "one", "--token", "two"});
+  ASSERT_TRUE(serve.started());
+  const auto line = serve.read_line(5s);
+  ASSERT_TRUE(line.has_value());
+  const std::string prefix = "listening on ws://127.0.0.1:";
+  ASSERT_TRUE(line->starts_with(prefix)) << *line;
+  const auto port = static_cast<std::uint16_t>(std::stoi(line->substr(prefix.size())));
+  for (const auto& [target, status] : {std::pair{"/rooms", 401}, std::pair{"/rooms?token=two", 101},
+                                       std::pair{"/rooms?token=three", 403}}) {
+    test::RawClient raw;
+    ASSERT_TRUE(raw.connect(port));
+    ASSERT_TRUE(raw.send(test::upgrade_request(port, "Sec-WebSocket-Protocol: wslab.rooms.v1\r\n",
+                                               "13", "GET", target)));
+    EXPECT_EQ(test::status_code(raw.read_head()), status) << target;
+  }
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(5s), std::optional<int>(0));
+}
+#endif
 
 }  // namespace
 }  // namespace wslab::refpeer

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "raw_ws.hpp"
 #include "wslab/refpeer/client.hpp"
@@ -84,7 +85,14 @@ TEST(RefpeerLifecycle, StopClosesConnectionsWith1001) {
   ASSERT_TRUE(server.start());
   RefClient client;
   ASSERT_TRUE(client.connect(server.url()));
-  EXPECT_EQ(server.stats().connections_open, 1u);
+  // lws writes the 101 before it runs LWS_CALLBACK_ESTABLISHED, so the client
+  // can be open a moment before the server counts it (and a stop() in that
+  // moment would find nothing to close): wait for the server's side.
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (server.stats().connections_open == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_EQ(server.stats().connections_open, 1u);
   server.stop();
   const auto info = client.wait_closed(3s);
   ASSERT_TRUE(info.has_value());

@@ -9,14 +9,17 @@
 
 #include <cctype>
 #include <cerrno>
+#include <utility>
 
 namespace wslab::refpeer::test {
 
 std::string upgrade_request(std::uint16_t port, std::string_view extra, std::string_view version,
-                            std::string_view method) {
+                            std::string_view method, std::string_view target) {
   std::string r;
   r += method;
-  r += " / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  r += ' ';
+  r += target;
+  r += " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
   r += "Upgrade: websocket\r\nConnection: Upgrade\r\n";
   r += "Sec-WebSocket-Key: ";
   r += kSampleKey;
@@ -181,6 +184,12 @@ bool RawClient::wait_eof() {
   while (fill()) {
   }
   return eof_;
+}
+
+std::string RawClient::read_to_eof() {
+  while (fill()) {
+  }
+  return std::exchange(buffer_, std::string());
 }
 
 std::string header_value(std::string_view head, std::string_view name) {

@@ -18,9 +18,11 @@ inline constexpr std::string_view kSampleAccept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 
 // A GET upgrade request for 127.0.0.1:port with the sample key. `extra` is
 // appended verbatim (each header ending in \r\n); `version` fills
-// Sec-WebSocket-Version (empty: header omitted).
+// Sec-WebSocket-Version (empty: header omitted); `target` is the
+// request-target (path and query).
 std::string upgrade_request(std::uint16_t port, std::string_view extra = {},
-                            std::string_view version = "13", std::string_view method = "GET");
+                            std::string_view version = "13", std::string_view method = "GET",
+                            std::string_view target = "/");
 
 struct Frame {
   bool fin = true;
@@ -54,6 +56,8 @@ class RawClient {
   std::optional<Frame> read_frame();
   // True when the server closes TCP (read returns 0) before the timeout.
   bool wait_eof();
+  // Everything the server sends until it closes TCP (or the timeout).
+  std::string read_to_eof();
   void close();
 
  private:

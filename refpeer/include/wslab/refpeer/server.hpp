@@ -4,6 +4,8 @@
 // reassembled first, §5.4), keeps the opcode (text stays text, §5.6), closes
 // with 1009 when a message exceeds the configured maximum (§7.4.1), pings
 // idle peers (§5.5.2) and closes its connections with 1001 on stop (§7.4.1).
+// With tokens configured it refuses wslab.rooms.v1 upgrades without an
+// accepted one (401/403, docs/rooms-protocol.md §1).
 // lws's own deviations from RFC 6455 are listed in refpeer/README.md.
 //
 // Threading: start() creates the lws context on the calling thread (bind
@@ -18,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wslab::refpeer {
 
@@ -42,6 +45,17 @@ struct ServerOptions {
   // the connection with that code instead of echoing. Off by default, since
   // an echo server must echo every message.
   bool close_command = false;
+  // Authentication on connect for wslab.rooms.v1 (docs/rooms-protocol.md §1),
+  // the rule of `wslab serve --rooms --token T --token-file F`: with at least
+  // one token configured, an upgrade for which lws would select
+  // wslab.rooms.v1 must carry an accepted `?token=`: none or an empty one ->
+  // 401 with `WWW-Authenticate: Bearer realm="wslab.rooms"`, another one ->
+  // 403. Echo connections are never checked. Needs the rooms component
+  // (start() fails otherwise).
+  std::vector<std::string> tokens{};
+  // A token file read by start(): one token per line, '#' starts a comment
+  // line; a file without tokens is an error. Adds to `tokens`.
+  std::string token_file{};
 };
 
 // What the server has seen so far (read from any thread).
@@ -61,7 +75,8 @@ class RefServer {
   RefServer& operator=(const RefServer&) = delete;
 
   // Creates the lws context, binds 127.0.0.1:port and starts the service
-  // thread. On failure returns false and explains why in *error.
+  // thread. On failure returns false and explains why in *error (also for
+  // an unreadable or empty token file, or an empty token).
   bool start(std::string* error = nullptr);
   // Closes every open WebSocket with 1001 "server shutdown", waits up to
   // `grace` for the peers' closes, then ends the service thread and destroys
