@@ -71,6 +71,12 @@ EventLoop::EventLoop() : read_buffer_(kReadBufferBytes) {
 }
 
 EventLoop::~EventLoop() {
+  for (auto* d : deferred_) {  // nothing will run them now: forget the loop
+    if (d != nullptr) {
+      d->queued_ = 0;
+      d->queued_in_ = nullptr;
+    }
+  }
   if (signals_) remove(signals_->fd());
   signals_.reset();
   ::close(wake_fd_);
@@ -107,6 +113,18 @@ void EventLoop::schedule(Millis when, TimerHandler* handler, std::uint64_t key) 
 
 void EventLoop::defer(Deferred* d) {
   deferred_.push_back(d);
+  d->queued_in_ = this;
+  ++d->queued_;
+}
+
+void EventLoop::cancel(Deferred* d) {
+  for (auto& entry : deferred_) {
+    if (entry == d) entry = nullptr;
+  }
+}
+
+Deferred::~Deferred() {
+  if (queued_ > 0 && queued_in_ != nullptr) queued_in_->cancel(this);
 }
 
 Status EventLoop::watch_signals(std::initializer_list<int> signals,
@@ -148,6 +166,8 @@ void EventLoop::run_deferred() {
   std::size_t i = 0;
   while (i < deferred_.size()) {
     Deferred* d = deferred_[i++];
+    if (d == nullptr) continue;  // destroyed after it was queued
+    if (--d->queued_ == 0) d->queued_in_ = nullptr;
     d->run_deferred();
   }
   deferred_.clear();

@@ -48,12 +48,25 @@ class TimerHandler {
   ~TimerHandler() = default;
 };
 
+class EventLoop;
+
+// Work a loop runs after the current round of events. An object destroyed while
+// still queued takes itself out of the queue (a connection freed in the same
+// round as it deferred work must not be run afterwards).
 class Deferred {
  public:
   virtual void run_deferred() = 0;
+  Deferred(const Deferred&) = delete;
+  Deferred& operator=(const Deferred&) = delete;
 
  protected:
-  ~Deferred() = default;
+  Deferred() = default;
+  ~Deferred();
+
+ private:
+  friend class EventLoop;
+  EventLoop* queued_in_ = nullptr;  // the loop holding entries for it, if any
+  std::uint32_t queued_ = 0;        // how many entries
 };
 
 class EventLoop {
@@ -99,6 +112,7 @@ class EventLoop {
   class Wakeup;
   class SignalWatch;
   void run_deferred();
+  void cancel(Deferred* d);  // from ~Deferred: its queued entries become no-ops
   void fire_timers();
   int wait_timeout_ms() const;
   void drain_posted();
@@ -113,6 +127,7 @@ class EventLoop {
   std::vector<std::function<void()>> posted_;
   std::unique_ptr<Wakeup> wakeup_;
   std::unique_ptr<SignalWatch> signals_;
+  friend class Deferred;
 };
 
 }  // namespace wslab::net
