@@ -36,6 +36,7 @@ struct ConformArgs {
   std::vector<std::string> rooms_urls;
   std::string heartbeat_url;
   long long ping_interval_ms = 0, pong_timeout_ms = 0;
+  std::string origin;
   int lab = 0;
   std::vector<std::string> groups, cases, excludes;
   bool quick = false, strict = false, list = false;
@@ -207,6 +208,7 @@ int run_conform(const ConformArgs& a) {
   opt.selection = sel.describe();
   opt.keep_passing_wire = a.wire_for_passing;
   opt.seed = a.seed;
+  opt.allowed_origin = a.origin;
   if (opt.seed == 0) random_bytes(reinterpret_cast<std::uint8_t*>(&opt.seed), sizeof opt.seed);
 
   // Which server each kind of case talks to (docs/conformance.md, "Targets").
@@ -417,10 +419,15 @@ void register_conform(CLI::App& app) {
                   "of one rooms service, members spread over them (lab 6)");
   cmd->add_option("--rooms", args->rooms_urls,
                   "wslab.rooms.v1 server(s) for the rooms cases (lab 5; repeat for instances of one "
-                  "service). Without a URL, wslab serve --rooms is started");
+                  "service). Without a URL, wslab serve --rooms is started")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--heartbeat", args->heartbeat_url,
                   "echo server started with a ping interval and pong timeout, for the heartbeat "
                   "cases (lab 4); needs --ping-interval and --pong-timeout");
+  cmd->add_option("--origin", args->origin,
+                  "an Origin the server was started to allow: it has an allow-list, so "
+                  "handshake.origin.foreign expects 403 instead of reporting INFO");
   cmd->add_option("--ping-interval", args->ping_interval_ms,
                   "with --heartbeat: ms without traffic after which that server pings")
       ->check(CLI::PositiveNumber);
@@ -428,9 +435,16 @@ void register_conform(CLI::App& app) {
                   "with --heartbeat: ms after a Ping after which that server drops a silent peer")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--lab", args->lab, "only cases of labs 1..N (cumulative)")->check(CLI::Range(1, 99));
-  cmd->add_option("--group", args->groups, "only these groups (repeat or comma-separate)")->delimiter(',');
-  cmd->add_option("--case", args->cases, "only cases whose id matches GLOB ('*', '?'; a plain id also selects ids below it)");
-  cmd->add_option("--exclude", args->excludes, "skip cases whose id matches GLOB");
+  cmd->add_option("--group", args->groups, "only these groups (repeat or comma-separate)")
+      ->delimiter(',')
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--case", args->cases, "only cases whose id matches GLOB ('*', '?'; a plain id also selects ids below it)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--exclude", args->excludes, "skip cases whose id matches GLOB")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_flag("--quick", args->quick, "scale bulk cases down (seconds, not minutes)");
   cmd->add_flag("--strict", args->strict, "count NON-STRICT as FAIL");
   cmd->add_flag("--list", args->list, "list the selected cases instead of running them");

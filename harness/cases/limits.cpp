@@ -120,7 +120,7 @@ void add_fragmented(Catalog& cat, bool text, std::size_t fragment, const char* a
   add(cat,
       Spec{.id = "limits." + kind + ".4mib.fragments-" + size_id(fragment),
            .group = kGroup,
-           .lab = kLabFraming,
+           .lab = kLabLifecycle,  // fragments: lab 3
            .rfc_section = "5.4",
            .rfc_text = "A fragmented message consists of a single frame with the FIN bit clear and "
                        "an opcode other than 0, followed by zero or more frames with the FIN bit "

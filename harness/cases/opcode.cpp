@@ -103,7 +103,7 @@ void register_opcode_cases(Catalog& cat) {
   add(cat,
       Spec{.id = "opcode.reserved-non-control.3.inside-fragmented-message",
            .group = kGroup,
-           .lab = kLabFraming,
+           .lab = kLabLifecycle,  // fragments: lab 3
            .rfc_section = "5.2",
            .rfc_text = kOpcodeRule,
            .description = "Start a fragmented text message, send a frame with opcode 3, then the "

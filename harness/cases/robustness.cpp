@@ -182,7 +182,7 @@ void register_robustness_cases(Catalog& cat) {
   add(cat,
       Spec{.id = "robustness.garbage.before-handshake",
            .group = kGroup,
-           .lab = kLabHandshake,
+           .lab = kLabFraming,  // then echoes on a new connection: frames (lab 2)
            .rfc_section = "4.2.1",
            .rfc_text = "If the server, while reading the handshake, finds that the client did not "
                        "send a handshake that matches the description below ..., the server MUST "
@@ -202,7 +202,7 @@ void register_robustness_cases(Catalog& cat) {
   add(cat,
       Spec{.id = "robustness.garbage.tls-client-hello",
            .group = kGroup,
-           .lab = kLabHandshake,
+           .lab = kLabFraming,  // then echoes on a new connection: frames (lab 2)
            .rfc_section = "4.2.1",
            .rfc_text = "If the server, while reading the handshake, finds that the client did not "
                        "send a handshake that matches the description below ..., the server MUST "
@@ -224,7 +224,7 @@ void register_robustness_cases(Catalog& cat) {
   add(cat,
       Spec{.id = "robustness.reset.during-handshake-then-new-connection",
            .group = kGroup,
-           .lab = kLabHandshake,
+           .lab = kLabFraming,  // then echoes on a new connection: frames (lab 2)
            .rfc_section = "10.7",
            .rfc_text = kInvalidDataRule,
            .description = "Send half an opening handshake, then reset the connection (RST); a new "
@@ -286,7 +286,7 @@ void register_robustness_cases(Catalog& cat) {
   add(cat,
       Spec{.id = "robustness.connect-close.no-bytes-then-new-connection",
            .group = kGroup,
-           .lab = kLabHandshake,
+           .lab = kLabFraming,  // then echoes on a new connection: frames (lab 2)
            .rfc_section = "10.7",
            .rfc_text = kInvalidDataRule,
            .description = "Open and close 20 TCP connections without sending a byte; a new "

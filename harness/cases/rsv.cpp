@@ -148,7 +148,7 @@ void register_rsv_cases(Catalog& cat) {
   add(cat,
       Spec{.id = "rsv.continuation.rsv1",
            .group = kGroup,
-           .lab = kLabFraming,
+           .lab = kLabLifecycle,  // a continuation frame: lab 3
            .rfc_section = "5.2",
            .rfc_text = kRsvRule,
            .description = "Send a text message in two fragments, the continuation with RSV1 set; "

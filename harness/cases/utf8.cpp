@@ -57,10 +57,11 @@ void add_echo(Catalog& cat, std::string id, const char* ab, std::string descript
               std::string hint, std::vector<std::string> parts, const char* rule = kTextRule) {
   std::string whole;
   for (const auto& p : parts) whole += p;
+  const int lab = parts.size() > 1 ? kLabLifecycle : kLabFraming;  // fragments: lab 3
   add(cat,
       Spec{.id = std::move(id),
            .group = kGroup,
-           .lab = kLabFraming,
+           .lab = lab,
            .rfc_section = "5.6",
            .rfc_text = rule,
            .autobahn = ab,
@@ -75,10 +76,11 @@ void add_echo(Catalog& cat, std::string id, const char* ab, std::string descript
 
 void add_invalid(Catalog& cat, std::string id, const char* ab, std::string description,
                  std::string hint, std::vector<std::string> parts, bool bytewise = false) {
+  const int lab = parts.size() > 1 ? kLabLifecycle : kLabFraming;  // fragments: lab 3
   add(cat,
       Spec{.id = std::move(id),
            .group = kGroup,
-           .lab = kLabFraming,
+           .lab = lab,
            .rfc_section = "8.1",
            .rfc_text = kUtf8Rule,
            .autobahn = ab,
@@ -106,7 +108,7 @@ void add_fail_fast(Catalog& cat, std::string id, const char* ab, std::vector<std
   add(cat,
       Spec{.id = std::move(id),
            .group = kGroup,
-           .lab = kLabFraming,
+           .lab = as_frames ? kLabLifecycle : kLabFraming,  // fragments: lab 3
            .rfc_section = "8.1",
            .rfc_text = kUtf8Rule,
            .autobahn = ab,

@@ -36,12 +36,12 @@ std::string render_catalog(const std::vector<const Case*>& cases, ListFormat for
   if (format == ListFormat::kText) {
     std::size_t w = 4;
     for (const Case* c : cases) w = std::max(w, c->info.id.size());
-    std::string out = pad("id", w) + "  lab  " + pad("group", 14) + pad("rfc", 9) +
+    std::string out = pad("id", w) + "  lab  " + pad("group", 14) + pad("rfc", 12) +
                       pad("autobahn", 10) + "pts  description\n";
     for (const Case* c : cases) {
       const auto& i = c->info;
       out += pad(i.id, w) + "  " + pad(std::to_string(i.lab), 5) + pad(i.group, 14) +
-             pad(i.rfc_section, 9) + pad(i.autobahn.empty() ? "-" : i.autobahn, 10) +
+             pad(i.rfc_section, 12) + pad(i.autobahn.empty() ? "-" : i.autobahn, 10) +
              pad(std::to_string(i.points), 5) + i.description + "\n";
     }
     out += std::to_string(cases.size()) + " cases\n";
@@ -84,7 +84,8 @@ std::string render_catalog(const std::vector<const Case*>& cases, ListFormat for
       std::string flags;
       if (i.exclusive) flags += " (runs alone)";
       if (i.bulk) flags += " (bulk)";
-      out += "| `" + i.id + "` | " + std::to_string(i.lab) + " | §" + md_cell(i.rfc_section) +
+      const bool rfc = !i.rfc_section.empty() && i.rfc_section.front() >= '0' && i.rfc_section.front() <= '9';
+      out += "| `" + i.id + "` | " + std::to_string(i.lab) + " | " + (rfc ? "§" : "") + md_cell(i.rfc_section) +
              " | " + (i.autobahn.empty() ? "" : md_cell(i.autobahn)) + " | " +
              std::to_string(i.points) + " | " + what + flags + " |\n";
     }

@@ -146,7 +146,7 @@ std::string render_html(const RunReport& report, const ReportOptions& options) {
     if (!o.info.autobahn.empty()) where += ", Autobahn " + o.info.autobahn;
     dd(out, "case", where);
     if (!o.info.rfc_section.empty()) {
-      dd(out, "RFC 6455", "§" + o.info.rfc_section + (o.info.rfc_text.empty() ? "" : ": " + o.info.rfc_text));
+      dd(out, "Rule", rule_reference(o.info) + (o.info.rfc_text.empty() ? "" : ": " + o.info.rfc_text));
     }
     dd(out, "expected", o.result.expected);
     dd(out, "observed", o.result.observed);

@@ -69,6 +69,20 @@ std::string reproduce_command(const RunReport& report, const CaseOutcome& o) {
   std::string cmd = "wslab conform --case " + o.info.id;
   if (report.strict) cmd += " --strict";
   if (report.quick) cmd += " --quick";
+  // Rooms and heartbeat cases talk to their own servers: name those (with the built-in
+  // server, conform starts them again by itself).
+  const bool builtin = report.spawn_command.rfind("wslab serve --port 0", 0) == 0;
+  if (o.info.needs == TargetKind::kRooms) {
+    if (builtin) return cmd;
+    for (const auto& u : report.rooms_urls) cmd += " --rooms " + u;
+    return cmd;
+  }
+  if (o.info.needs == TargetKind::kHeartbeat) {
+    if (builtin) return cmd;
+    return cmd + " --heartbeat " + report.heartbeat_url + " --ping-interval " +
+           std::to_string(report.heartbeat.ping_interval.count()) + " --pong-timeout " +
+           std::to_string(report.heartbeat.pong_timeout.count());
+  }
   if (!report.spawn_command.empty()) {
     if (report.spawn_command == "wslab serve --port 0") return cmd;
     std::string quoted;
@@ -89,7 +103,7 @@ std::string render_failure(const RunReport& report, const CaseOutcome& o,
          ")\n";
   if (!i.description.empty()) out += "  " + i.description + "\n";
   if (!i.rfc_section.empty() || !i.rfc_text.empty()) {
-    out += "  RFC 6455 §" + i.rfc_section + (i.rfc_text.empty() ? "" : ": " + i.rfc_text) + "\n";
+    out += "  " + rule_reference(i) + (i.rfc_text.empty() ? "" : ": " + i.rfc_text) + "\n";
   }
   out += "  expected: " + o.result.expected + "\n";
   out += "  observed: " + o.result.observed + "\n";

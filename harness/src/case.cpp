@@ -40,6 +40,14 @@ std::unique_ptr<Probe> CaseContext::probe_at(const Target& where) {
   return std::make_unique<Probe>(where, *log, options, next_connection++);
 }
 
+std::string rule_reference(const CaseInfo& info) {
+  const auto& s = info.rfc_section;
+  if (s.empty()) return {};
+  if (s.front() >= '0' && s.front() <= '9') return "RFC 6455 §" + s;
+  if (s.rfind("rooms §", 0) == 0) return "wslab.rooms.v1 (docs/rooms-protocol.md) " + s.substr(6);
+  return s;
+}
+
 std::string_view target_kind_name(TargetKind k) {
   switch (k) {
     case TargetKind::kEcho: return "echo";

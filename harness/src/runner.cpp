@@ -102,6 +102,9 @@ class Runner {
     run_start_ = Clock::now();
     report_.started = std::chrono::system_clock::now();
     report_.target_url = target().url();
+    for (const auto& t : options_.rooms_targets) report_.rooms_urls.push_back(t.url());
+    if (options_.heartbeat_target) report_.heartbeat_url = options_.heartbeat_target->url();
+    report_.heartbeat = options_.heartbeat;
     report_.spawn_command = options_.spawn_command;
     report_.selection = options_.selection;
     report_.strict = options_.strict;
@@ -200,6 +203,7 @@ class Runner {
     st->ctx.rooms_targets = options_.rooms_targets;
     if (options_.heartbeat_target) st->ctx.heartbeat_target = *options_.heartbeat_target;
     st->ctx.heartbeat = options_.heartbeat;
+    st->ctx.allowed_origin = options_.allowed_origin;
     Running r;
     r.index = i;
     r.st = st;

@@ -1,7 +1,7 @@
 // The server under test as a child process (see server_process.hpp).
 // posix_spawn (safe in a threaded program) into its own process group; a
 // reaper thread blocks in waitpid so death is noticed at once; a reader
-// thread keeps the tail of its output and its first line.
+// thread keeps the tail of its output and its "listening on" line.
 #include "wslab/harness/server_process.hpp"
 
 #include <arpa/inet.h>
@@ -195,13 +195,21 @@ void ServerProcess::read_output(int fd) {
     tail_.append(buf, static_cast<std::size_t>(n));
     if (tail_.size() > kTailBytes) tail_.erase(0, tail_.size() - kTailBytes);
     if (!first_line_done_) {
+      // The announcement may follow log lines (wslab serve --redis logs first): look at
+      // every complete line of the first 16 KiB for "listening on ws://".
       first_line_.append(buf, static_cast<std::size_t>(n));
-      auto nl = first_line_.find('\n');
-      if (nl != std::string::npos) {
-        first_line_.resize(nl);
-        first_line_done_ = true;
-        cv_.notify_all();
-      } else if (first_line_.size() > 4096) {
+      for (auto nl = first_line_.find('\n'); nl != std::string::npos; nl = first_line_.find('\n')) {
+        std::string line = first_line_.substr(0, nl);
+        if (listening_port(line) != 0 || scanned_ + nl >= 16384) {
+          first_line_ = std::move(line);
+          first_line_done_ = true;
+          cv_.notify_all();
+          break;
+        }
+        scanned_ += nl + 1;
+        first_line_.erase(0, nl + 1);
+      }
+      if (!first_line_done_ && first_line_.size() > 4096) {
         first_line_done_ = true;
         cv_.notify_all();
       }
@@ -271,6 +279,7 @@ Status ServerProcess::launch() {
     tail_.clear();
     first_line_.clear();
     first_line_done_ = false;
+    scanned_ = 0;
     command_.clear();
     for (std::size_t i = 0; i < argv.size(); ++i) command_ += (i ? " " : "") + argv[i];
     if (!spec_.shell_command.empty()) command_ = argv[2];
@@ -297,7 +306,7 @@ Status ServerProcess::launch() {
     if (announced == 0) {
       if (died) return fail("the server exited before announcing its port: " + death_text());
       return fail("the server did not print \"listening on ws://HOST:PORT/\" within " +
-                  std::to_string(spec_.start_timeout.count()) + " ms (first line: \"" + line + "\")");
+                  std::to_string(spec_.start_timeout.count()) + " ms");
     }
     std::lock_guard relock(mu_);
     port_ = announced;

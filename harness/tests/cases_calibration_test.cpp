@@ -81,7 +81,11 @@ std::string calibrate(const std::vector<std::string>& argv, const nlohmann::json
   auto server = ServerProcess::start(spec);
   if (!server) return "SKIP: could not start " + argv[0] + ": " + server.error();
   std::vector<const Case*> cases;
-  for (const auto& c : catalog().cases()) cases.push_back(&c);
+  // The echo server's cases; rooms and heartbeat cases are calibrated in
+  // rooms_cases_test.cpp and heartbeat_cases_test.cpp against their own servers.
+  for (const auto& c : catalog().cases()) {
+    if (c.info.needs == TargetKind::kEcho) cases.push_back(&c);
+  }
   RunOptions options;
   options.server = server->get();
   options.jobs = 2;
@@ -117,6 +121,34 @@ TEST(HarnessCalibration, EveryCasePassesAgainstWslabServe) {
   EXPECT_TRUE(problems.empty()) << "wslab serve does not pass the whole catalog "
                                    "(a core/net bug, see /work/coord/core-bugs.md):"
                                 << problems;
+}
+
+// The Origin case grades only when told the server has an allow-list (§4.2.2, §10.2).
+Verdict origin_case_against(const std::vector<std::string>& argv, const std::string& allowed) {
+  ServerSpec spec;
+  spec.argv = argv;
+  auto server = ServerProcess::start(spec);
+  if (!server) return Verdict::kError;
+  RunOptions options;
+  options.server = server->get();
+  options.allowed_origin = allowed;
+  const Case* c = catalog().find("handshake.origin.foreign");
+  if (c == nullptr) return Verdict::kError;
+  RunReport report = run_cases({c}, options);
+  (*server)->stop();
+  return report.outcomes.empty() ? Verdict::kError : report.outcomes.front().result.verdict;
+}
+
+TEST(HarnessCalibration, ForeignOriginMustBeRefusedWhenTheServerHasAnAllowList) {
+  std::string bin = wslab_binary();
+  if (bin.empty() || !fs::exists(bin)) GTEST_SKIP() << "wslab binary not built (" << bin << ")";
+  const std::string ok = "http://class.example";
+  // Started with an allow-list: evil.example gets 403, the case passes.
+  EXPECT_EQ(origin_case_against({bin, "serve", "--port", "0", "--origin", ok}, ok), Verdict::kPass);
+  // Claimed allow-list, but the server accepts every origin: FAIL, not INFO.
+  EXPECT_EQ(origin_case_against({bin, "serve", "--port", "0"}, ok), Verdict::kFail);
+  // Nothing claimed: the harness cannot know, INFO.
+  EXPECT_EQ(origin_case_against({bin, "serve", "--port", "0"}, ""), Verdict::kInfo);
 }
 
 TEST(HarnessCalibration, ReferenceServerBendsOnlyWhereAllowlisted) {

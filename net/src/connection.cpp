@@ -27,7 +27,7 @@ std::string describe_close(std::uint16_t code, std::string_view reason) {
 
 Connection::Connection(const ConnectionContext& ctx, std::uint64_t id, int fd, SessionConfig config)
     : ctx_(&ctx), id_(id), fd_(fd), session_(config), timer_at_(kNever) {
-  if (config.role == Role::kClient) path_ = config.client.path;
+  if (config.role == Role::kClient) set_names(config.client.path, {});
 }
 
 Connection::~Connection() {
@@ -45,15 +45,42 @@ std::string Connection::peer_address() const {
   return a.to_string();
 }
 
+const std::string& Connection::path() const {
+  static const std::string kEmpty;
+  static const std::string kRoot = "/";
+  if (names_) return names_->path;
+  return root_path_ ? kRoot : kEmpty;
+}
+
+const std::string& Connection::subprotocol() const {
+  static const std::string kEmpty;
+  return names_ ? names_->subprotocol : kEmpty;
+}
+
+void Connection::set_names(std::string path, std::string subprotocol) {
+  root_path_ = path == "/";
+  if ((path.empty() || root_path_) && subprotocol.empty()) {
+    names_.reset();
+  } else {
+    names_ = std::make_unique<Names>(Names{std::move(path), std::move(subprotocol)});
+  }
+}
+
+void Connection::set_abort_reason(std::string why) {
+  abort_reason_ =
+      std::make_unique<std::string>(why.empty() ? std::string("aborted") : std::move(why));
+}
+
 bool Connection::is_open() const {
-  return phase_ == Phase::kActive && abort_reason_.empty() &&
-         session_.state() == SessionState::kOpen;
+  return phase_ == Phase::kActive && !aborting() && session_.state() == SessionState::kOpen;
 }
 
 std::size_t Connection::own_memory_footprint() const {
   auto heap = [](const std::string& str) { return str.capacity() > 15 ? str.capacity() + 1 : 0; };
-  return sizeof(Connection) - sizeof(Session) + heap(path_) + heap(subprotocol_) +
-         heap(abort_reason_);
+  std::size_t n = sizeof(Connection) - sizeof(Session);
+  if (names_) n += sizeof(Names) + heap(names_->path) + heap(names_->subprotocol);
+  if (abort_reason_) n += sizeof(std::string) + heap(*abort_reason_);
+  return n;
 }
 
 std::size_t Connection::buffered_bytes() const {
@@ -64,7 +91,7 @@ void Connection::start(Millis now) {
   session_.start(now);
   interest_ = EPOLLIN;
   if (Status st = ctx_->loop->add(fd_, interest_, this); !st) {
-    abort_reason_ = st.message();
+    set_abort_reason(st.message());
   }
   process(now);
 }
@@ -128,8 +155,8 @@ void Connection::close(std::uint16_t code, std::string_view reason) {
 }
 
 void Connection::abort(std::string why) {
-  if (phase_ == Phase::kDone || !abort_reason_.empty()) return;
-  abort_reason_ = why.empty() ? std::string("aborted") : std::move(why);
+  if (phase_ == Phase::kDone || aborting()) return;
+  set_abort_reason(std::move(why));
   request_processing();
 }
 
@@ -158,24 +185,31 @@ void Connection::read_ready(Millis now) {
   for (int i = 0; i < kMaxReadsPerWakeup && !eof_; ++i) {
     ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
     if (n > 0) {
-      if (phase_ != Phase::kActive) continue;  // closing: read and discard (lingering close)
+      // A short read emptied the socket's receive queue: asking again would
+      // only return EAGAIN (one wasted system call per wake-up). Whatever
+      // arrives later, the FIN included, wakes the level-triggered loop again.
+      const bool drained = static_cast<std::size_t>(n) < buf.size();
+      if (phase_ != Phase::kActive) {  // closing: read and discard (lingering close)
+        if (drained) return;
+        continue;
+      }
       session_.on_bytes(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)),
                         now);
       dispatch_events(now);
-      if (!abort_reason_.empty()) return;
+      if (aborting()) return;
       // Input can create output (echo, Pong). A peer that keeps sending while
       // not reading what we owe it would grow our memory without bound.
       std::size_t cap = ctx_->max_write_buffer + allowance_;
       if (buffered_bytes() > cap) {
         flush();
         if (buffered_bytes() > cap) {
-          abort_reason_ = "slow consumer: " + std::to_string(buffered_bytes()) +
-                          " bytes waiting for the peer, over the write buffer limit of " +
-                          std::to_string(ctx_->max_write_buffer);
+          set_abort_reason("slow consumer: " + std::to_string(buffered_bytes()) +
+                           " bytes waiting for the peer, over the write buffer limit of " +
+                           std::to_string(ctx_->max_write_buffer));
           return;
         }
       }
-      if (session_.should_close_transport()) return;
+      if (session_.should_close_transport() || drained) return;
       continue;
     }
     if (n == 0) {
@@ -216,10 +250,11 @@ bool Connection::flush() {
 
 void Connection::process(Millis now) {
   if (phase_ == Phase::kDone) return;
-  if (abort_reason_.empty()) dispatch_events(now);
-  if (!abort_reason_.empty()) {
-    log_line("connection " + std::to_string(id_) + " dropped: " + abort_reason_);
-    std::string why = std::move(abort_reason_);
+  if (!aborting()) dispatch_events(now);
+  if (aborting()) {
+    std::string why = std::move(*abort_reason_);
+    abort_reason_.reset();
+    log_line("connection " + std::to_string(id_) + " dropped: " + why);
     // RST instead of FIN: the kernel frees the unsent data at once.
     linger lg{1, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
@@ -328,16 +363,16 @@ void Connection::dispatch_events(Millis /*now*/) {
   App& app = *ctx_->app;
   const bool verbose = ctx_->log == LogLevel::kVerbose;
   const bool normal = ctx_->log != LogLevel::kQuiet;
-  while (phase_ != Phase::kDone && abort_reason_.empty()) {
+  while (phase_ != Phase::kDone && !aborting()) {
     std::optional<Event> ev = session_.poll_event();
     if (!ev) return;
     if (auto* open = std::get_if<event::Open>(&*ev)) {
       opened_ = true;
-      if (session_.role() == Role::kServer) path_ = std::move(open->path);
-      subprotocol_ = std::move(open->subprotocol);
+      set_names(session_.role() == Role::kServer ? std::move(open->path) : std::string(path()),
+                std::move(open->subprotocol));
       if (normal) {
         log_line("connection " + std::to_string(id_) + " open from " + peer_address() + " " +
-                 path_ + (subprotocol_.empty() ? "" : " subprotocol " + subprotocol_));
+                 path() + (subprotocol().empty() ? "" : " subprotocol " + subprotocol()));
       }
       app.on_open(*this);
     } else if (auto* up = std::get_if<event::Upgrade>(&*ev)) {

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <limits>
@@ -53,10 +54,17 @@ Status Server::listen() {
   return Status::ok();
 }
 
+Server::Slot* Server::slot(std::uint64_t id) {
+  auto it = std::lower_bound(connections_.begin(), connections_.end(), id,
+                             [](const Slot& s, std::uint64_t key) { return s.id < key; });
+  if (it == connections_.end() || it->id != id) return nullptr;
+  return &*it;
+}
+
 Connection* Server::find(std::uint64_t id) {
-  auto it = connections_.find(id);
-  if (it == connections_.end() || it->second->finished()) return nullptr;
-  return it->second.get();
+  Slot* s = slot(id);
+  if (s == nullptr || s->conn->finished()) return nullptr;
+  return s->conn.get();
 }
 
 void Server::on_io(std::uint32_t /*events*/) {
@@ -81,7 +89,7 @@ void Server::accept_ready() {
     std::uint64_t id = next_id_++;
     auto conn = std::make_unique<Connection>(ctx_, id, fd, options_.session);
     Connection* raw = conn.get();
-    connections_.emplace(id, std::move(conn));
+    connections_.push_back(Slot{id, std::move(conn)});
     raw->start(steady_now());
   }
 }
@@ -105,11 +113,10 @@ void Server::on_timer(std::uint64_t key, Millis now) {
       log_line("shutdown timeout: dropping " + std::to_string(connections_.size()) +
                " connection(s)");
     }
-    for (auto& [id, c] : connections_) c->abort("server shutdown timed out");
+    for (auto& s : connections_) s.conn->abort("server shutdown timed out");
     return;
   }
-  auto it = connections_.find(key);
-  if (it != connections_.end()) it->second->on_timer(now);
+  if (Slot* s = slot(key)) s->conn->on_timer(now);
 }
 
 void Server::on_connection_finished(Connection& c) {
@@ -122,9 +129,25 @@ void Server::on_connection_finished(Connection& c) {
 
 void Server::run_deferred() {
   reap_queued_ = false;
-  for (std::uint64_t id : finished_) connections_.erase(id);
-  finished_.clear();
+  reap();
   maybe_finish_shutdown();
+}
+
+// Destroys the finished connections in one pass from the oldest of them.
+void Server::reap() {
+  if (finished_.empty()) return;
+  const std::uint64_t oldest = *std::min_element(finished_.begin(), finished_.end());
+  finished_.clear();
+  auto from = std::lower_bound(connections_.begin(), connections_.end(), oldest,
+                               [](const Slot& s, std::uint64_t key) { return s.id < key; });
+  // Moving the Slots only moves pointers; a Connection never moves.
+  connections_.erase(
+      std::remove_if(from, connections_.end(), [](const Slot& s) { return s.conn->finished(); }),
+      connections_.end());
+  if (connections_.capacity() > 64 && connections_.size() < connections_.capacity() / 4) {
+    connections_.shrink_to_fit();
+  }
+  if (finished_.capacity() > 64) std::vector<std::uint64_t>().swap(finished_);
 }
 
 void Server::shutdown(std::uint16_t code, std::string_view reason) {
@@ -138,7 +161,8 @@ void Server::shutdown(std::uint16_t code, std::string_view reason) {
     log_line("shutting down: closing " + std::to_string(connections_.size()) +
              " connection(s) with " + std::to_string(code));
   }
-  for (auto& [id, c] : connections_) {
+  for (auto& s : connections_) {
+    Connection* c = s.conn.get();
     if (c->is_open()) {
       c->close(code, reason);
     } else if (c->session().state() == SessionState::kConnecting) {
@@ -164,7 +188,7 @@ Status Server::shutdown_on_signals() {
   return loop_.watch_signals({SIGINT, SIGTERM}, [this](int signo) {
     if (shutting_down_) {
       // A second signal: stop waiting for the peers.
-      for (auto& [id, c] : connections_) c->abort("second signal: stopping now");
+      for (auto& s : connections_) s.conn->abort("second signal: stopping now");
       return;
     }
     if (options_.log != LogLevel::kQuiet) {

@@ -275,6 +275,40 @@ TEST_F(RoomsRedis, NamesAreUniqueAcrossInstances) {
   EXPECT_EQ(b.name(), "dana-2");
 }
 
+// §4.5: a private message reaches its target on another instance; the sender
+// gets the same event as its confirmation; an unknown name is still no_such_user.
+TEST_F(RoomsRedis, PrivateReachesAUserOnAnotherInstance) {
+  Member a, b, c;
+  ASSERT_TRUE(a.open(port(0), "amy"));
+  ASSERT_TRUE(b.open(port(1), "ben"));
+  ASSERT_TRUE(c.open(port(2), "cat"));
+  a.send({{"type", "private"}, {"to", "ben"}, {"text", "psst"}});
+  json to_b = b.next_of("private");
+  ASSERT_TRUE(to_b.is_object()) << "ben (on another instance) got no private event";
+  EXPECT_EQ(to_b.value("from", ""), "amy");
+  EXPECT_EQ(to_b.value("to", ""), "ben");
+  EXPECT_EQ(to_b.value("text", ""), "psst");
+  json confirm = a.next_skipping_status();
+  EXPECT_EQ(confirm.value("type", ""), "private") << confirm.dump();
+  EXPECT_EQ(confirm.value("text", ""), "psst");
+  a.send({{"type", "private"}, {"to", "nobody"}, {"text", "x"}});
+  json err = a.next_skipping_status();
+  EXPECT_EQ(err.value("code", ""), "no_such_user") << err.dump();
+  // Nobody else heard it.
+  c.send({{"type", "ping"}, {"ref", 2}});
+  EXPECT_EQ(c.next_skipping_status().value("type", ""), "pong");
+  // Gone from instance 1: no longer reachable from instance 0.
+  b.close();
+  json left;
+  for (int i = 0; i < 50; ++i) {
+    a.send({{"type", "private"}, {"to", "ben"}, {"text", "still there?"}});
+    left = a.next_skipping_status();
+    if (left.value("type", "") == "error") break;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(left.value("code", ""), "no_such_user") << left.dump();
+}
+
 // §7: a client that reconnects to another instance catches up from Redis.
 TEST_F(RoomsRedis, HistoryOnReconnectToAnotherInstance) {
   Member a, b;

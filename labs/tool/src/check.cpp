@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -328,7 +329,25 @@ struct HarnessResult {
   harness::RunReport report;
   std::vector<int> later;                 // per outcome: the later lab it waits for, or 0
   std::vector<std::string> server_notes;  // "not implemented: ..." lines from the server's log
+  std::vector<std::string> extra_deaths;  // "your rooms server died (signal 11) during ..."
 };
+
+// The heartbeat server's settings (lab 4): short, so the heartbeat cases take about a second.
+constexpr long long kPingIntervalMs = 300;
+constexpr long long kPongTimeoutMs = 600;
+
+// A second or third student server for the lab-4 / lab-5 cases.
+struct ExtraServer {
+  std::string what;  // "heartbeat server", "rooms server"
+  std::vector<std::string> args;
+  std::unique_ptr<harness::ServerProcess> process;
+};
+
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
 
 HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, const Out& out) {
   HarnessResult h;
@@ -353,8 +372,48 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
   const auto cases = harness::select_cases(harness::catalog().cases(), sel);
   std::printf("%zu cases, %d at a time, on ws://%s:%u/ (%s)\n", cases.size(), std::max(1, o.jobs),
               server->host().c_str(), server->port(), server_bin.filename().string().c_str());
-  std::fflush(stdout);
+
   harness::RunOptions ro;
+  // Lab 4 grades the heartbeat on a second instance started with a known ping interval and
+  // pong timeout; lab 5 the rooms protocol on a third, started with --rooms. Cases whose
+  // server did not start are ERROR (the runner says which server was missing).
+  std::vector<ExtraServer> extras;
+  if (o.lab >= 4) {
+    extras.push_back({"heartbeat server",
+                      {"--ping-interval", std::to_string(kPingIntervalMs), "--pong-timeout",
+                       std::to_string(kPongTimeoutMs)},
+                      nullptr});
+  }
+  if (o.lab >= 5) extras.push_back({"rooms server", {"--rooms"}, nullptr});
+  for (auto& x : extras) {
+    harness::ServerSpec xs;
+    xs.argv = {server_bin.string(), "--port", "0"};
+    xs.argv.insert(xs.argv.end(), x.args.begin(), x.args.end());
+    xs.start_timeout = scaled(10s, o.timeout_scale);
+    auto s = harness::ServerProcess::start(xs);
+    if (!s) {
+      std::printf("%s your %s (%s) did not start: %s; its cases are ERROR\n",
+                  out.red("problem:").c_str(), x.what.c_str(), command_line(xs.argv).c_str(),
+                  s.error().c_str());
+      if (h.problem.empty()) h.problem = "your " + x.what + " did not start: " + s.error();
+      continue;
+    }
+    x.process = std::move(*s);
+    harness::Target t;
+    t.host = x.process->host();
+    t.port = x.process->port();
+    if (x.args.front() == "--rooms") {
+      t.path = "/rooms";
+      ro.rooms_targets.push_back(t);
+    } else {
+      ro.heartbeat_target = t;
+      ro.heartbeat.ping_interval = Millis{kPingIntervalMs};
+      ro.heartbeat.pong_timeout = Millis{kPongTimeoutMs};
+    }
+    std::printf("%s on %s (%s)\n", x.what.c_str(), t.url().c_str(),
+                (server_bin.filename().string() + " " + command_line(x.args)).c_str());
+  }
+  std::fflush(stdout);
   ro.server = server.get();
   ro.jobs = std::max(1, o.jobs);
   ro.timeout_scale = o.timeout_scale;
@@ -367,9 +426,9 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
     if (done == total) std::fprintf(stderr, "\r%-80s\r", "");
   };
   h.report = harness::run_cases(cases, ro);
-  // What the server said about unwritten functions (the starter's todo notes).
-  {
-    std::istringstream in(server->output_tail());
+  // What the servers said about unwritten functions (the starter's todo notes).
+  auto collect_notes = [&h](const std::string& output) {
+    std::istringstream in(output);
     std::string line;
     while (std::getline(in, line)) {
       if (line.find("not implemented:") != std::string::npos &&
@@ -378,6 +437,42 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
         h.server_notes.push_back(line);
       }
     }
+  };
+  collect_notes(server->output_tail());
+  for (auto& x : extras) {
+    if (!x.process) continue;
+    collect_notes(x.process->output_tail());
+    if (!x.process->alive()) {
+      // The runner watches only the echo server; say when a helper server died, and during
+      // which of its cases (the ones after it could not connect).
+      const harness::TargetKind kind = x.args.front() == "--rooms"
+                                           ? harness::TargetKind::kRooms
+                                           : harness::TargetKind::kHeartbeat;
+      // The process is reaped only now, so when it died is unknown: the suspects are the
+      // failed cases of its kind that started before the first one found nothing listening.
+      auto offset = [&](const harness::CaseOutcome& oc) { return oc.started - h.report.started; };
+      std::optional<std::chrono::system_clock::duration> refused;
+      for (const auto& oc : h.report.outcomes) {
+        if (oc.info.needs == kind &&
+            oc.result.observed.find("nothing is listening") != std::string::npos &&
+            (!refused || offset(oc) < *refused)) {
+          refused = offset(oc);
+        }
+      }
+      std::string during;
+      int suspects = 0;
+      for (const auto& oc : h.report.outcomes) {
+        if (oc.info.needs != kind || !oc.failed() || (refused && offset(oc) >= *refused)) continue;
+        if (++suspects <= 3) during += (during.empty() ? "" : ", ") + oc.info.id;
+      }
+      if (suspects > 3) during += ", ...";
+      h.extra_deaths.push_back("your " + x.what + " (" + server_bin.filename().string() + " " +
+                               command_line(x.args) + ") " + x.process->death_text() +
+                               (during.empty() ? "" : " during one of: " + during) +
+                               "; the cases after it could not connect");
+      if (h.problem.empty()) h.problem = h.extra_deaths.back();
+    }
+    x.process->stop();
   }
   server->stop();
   h.ran = true;
@@ -415,6 +510,8 @@ void print_harness(const HarnessResult& h, const CheckOptions& o, const Out& out
                 static_cast<long long>(e.at.count()), e.what.c_str(),
                 e.case_id.empty() ? "" : (" (during " + e.case_id + ")").c_str());
   }
+  for (const auto& d : h.extra_deaths)
+    std::printf("%s %s\n", out.red("server:").c_str(), d.c_str());
   if (!h.server_notes.empty()) {
     std::printf("%s\n",
                 out.yellow("your server ran into functions you have not written yet:").c_str());

@@ -18,7 +18,10 @@ struct Stream {
 };
 
 // Walks frame headers without judging them (the frames may be invalid on
-// purpose). Sets `fragmented` when a data frame has FIN=0 or is a continuation.
+// purpose). True when a complete, masked data frame has FIN=0 or is a
+// continuation. Only complete masked frames count: when the server hung up in
+// the middle of a frame sent in pieces, the probe's next frame (its Close)
+// follows a cut frame and the walk reads garbage from there on.
 bool sends_fragments(std::string_view bytes) {
   std::size_t pos = 0;
   while (bytes.size() - pos >= 2) {
@@ -26,10 +29,10 @@ bool sends_fragments(std::string_view bytes) {
     const auto b1 = static_cast<unsigned char>(bytes[pos + 1]);
     const unsigned opcode = b0 & 0x0Fu;
     const bool fin = (b0 & 0x80u) != 0;
-    if (opcode == 0 || ((opcode == 1 || opcode == 2) && !fin)) return true;
+    const bool masked = (b1 & 0x80u) != 0;
     const unsigned len7 = b1 & 0x7Fu;
     const std::size_t ext = len7 == 126 ? 2 : (len7 == 127 ? 8 : 0);
-    const std::size_t header = 2 + ext + ((b1 & 0x80u) != 0 ? 4 : 0);
+    const std::size_t header = 2 + ext + (masked ? 4 : 0);
     if (bytes.size() - pos < header) return false;
     std::uint64_t len = len7;
     if (ext != 0) {
@@ -38,6 +41,7 @@ bool sends_fragments(std::string_view bytes) {
         len = (len << 8) | static_cast<unsigned char>(bytes[pos + 2 + i]);
     }
     if (len > bytes.size() - pos - header) return false;
+    if (masked && (opcode == 0 || ((opcode == 1 || opcode == 2) && !fin))) return true;
     pos += header + static_cast<std::size_t>(len);
   }
   return false;

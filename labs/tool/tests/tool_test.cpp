@@ -68,6 +68,21 @@ TEST(LabsTool, WrongAcceptIsNotDeferred) {
   EXPECT_EQ(later_lab_needed(o), 0);
 }
 
+// A frame cut short (the server hung up while it was sent in pieces) puts the
+// walk out of step with the frames after it: what it then reads as a
+// continuation header is garbage, and only complete frames count.
+TEST(LabsTool, CutFrameDoesNotMakeGarbageLookLikeFragments) {
+  auto o = failed_case(2);
+  std::string cut = masked(Opcode::kText, "hello", true);
+  cut.resize(cut.size() - 2);  // 3 of the 5 payload bytes
+  // The probe's Close follows; read out of step, its mask key 80 81 looks like the header
+  // of a masked continuation frame with 1 byte of payload, which the bytes left cannot hold.
+  const MaskKey key{0x80, 0x81, 1, 2};
+  o.wire = {sent(kRequest), received(build_accept_response("dGhlIHNhbXBsZSBub25jZQ==", "", "x")),
+            sent(cut + encode_frame(Opcode::kClose, std::string("\x03\xe8", 2), true, &key))};
+  EXPECT_EQ(later_lab_needed(o), 0);
+}
+
 TEST(LabsTool, UnfragmentedFramesAreNotDeferred) {
   auto o = failed_case(2);
   o.wire = {sent(kRequest),

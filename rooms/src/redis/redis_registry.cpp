@@ -64,6 +64,8 @@ std::string seq_key(std::string_view room) { return channel_of(room) + ":seq"; }
 std::string history_key(std::string_view room) { return channel_of(room) + ":history"; }
 std::string members_key(std::string_view room) { return channel_of(room) + ":members"; }
 std::string user_key(std::string_view name) { return "wslab:user:" + std::string(name); }
+const std::string kInstancePrefix = "wslab:instance:";
+std::string instance_channel(std::string_view id) { return kInstancePrefix + std::string(id); }
 
 std::uint64_t to_u64(std::string_view s) {
   std::uint64_t v = 0;
@@ -392,7 +394,27 @@ StoredMessage RedisRegistry::append(std::string_view room, std::string_view from
   return m;  // the engine fans it out to the local members
 }
 
+bool RedisRegistry::send_elsewhere(std::string_view name,
+                                  const std::shared_ptr<const std::string>& text) {
+  if (!up()) throw RedisUnavailable("redis is down");
+  auto owner = call({"GET", user_key(name)});
+  if (owner.type != RedisReply::Type::kString || owner.str == instance_) return false;
+  // PUBLISH counts the receivers: 0 means that instance is gone (its claim is stale).
+  auto r = call({"PUBLISH", instance_channel(owner.str), std::string(name) + "\n" + *text});
+  return r.type == RedisReply::Type::kInteger && r.integer > 0;
+}
+
+void RedisRegistry::on_private(std::string_view payload) {
+  const auto nl = payload.find('\n');
+  if (nl == std::string_view::npos) return;
+  auto it = names_.find(payload.substr(0, nl));
+  if (it == names_.end()) return;  // gone meanwhile: private messages are not kept (§4.5)
+  pending_.push_back({it->second, std::make_shared<const std::string>(payload.substr(nl + 1))});
+  if (wake_) wake_();
+}
+
 void RedisRegistry::on_message(std::string_view channel, std::string_view payload) {
+  if (channel == instance_channel(instance_)) return on_private(payload);
   if (channel.substr(0, kRoomPrefix.size()) != kRoomPrefix || payload.empty()) return;
   const std::string_view room = channel.substr(kRoomPrefix.size());
   auto it = rooms_.find(room);
@@ -467,6 +489,8 @@ void RedisRegistry::reconcile(std::string_view room, Room& r, std::set<std::stri
 }
 
 void RedisRegistry::resync() {
+  // A new subscriber connection: listen for private events to this instance's users first.
+  if (link_ != nullptr) link_->subscribe(instance_channel(instance_));
   for (auto& [room, r] : rooms_) {
     std::vector<std::string> restore{"EVAL",
                                      kRestoreScript,

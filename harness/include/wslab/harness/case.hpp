@@ -31,6 +31,10 @@ std::string_view verdict_name(Verdict v);  // "PASS", "NON-STRICT", ...
 
 enum class TargetKind : std::uint8_t { kEcho, kRooms, kHeartbeat };
 std::string_view target_kind_name(TargetKind k);  // "echo", "rooms", "heartbeat"
+struct CaseInfo;
+// Where the rule comes from, for reports: "RFC 6455 §5.5.1" for a numeric section, the
+// section as written otherwise ("rooms §11" is docs/rooms-protocol.md's), "" when none.
+std::string rule_reference(const CaseInfo& info);
 
 // What the runner knows about the heartbeat target (`wslab conform --heartbeat URL
 // --ping-interval MS --pong-timeout MS`): it pings a connection after `ping_interval` without
@@ -74,6 +78,9 @@ struct CaseContext {
   std::vector<Target> rooms_targets;  // rooms servers: one, or several instances (lab 6)
   Target heartbeat_target;            // the heartbeat server (needs == kHeartbeat)
   HeartbeatSettings heartbeat;
+  // An Origin the echo server was started to allow (`wslab conform --origin`): the server
+  // has an allow-list, so a foreign Origin must get 403. Empty: unknown.
+  std::string allowed_origin;
   double timeout_scale = 1.0;
   bool quick = false;
   WireLog* log = nullptr;

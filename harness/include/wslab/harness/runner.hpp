@@ -58,6 +58,7 @@ struct RunOptions {
   std::vector<Target> rooms_targets;
   std::optional<Target> heartbeat_target;
   HeartbeatSettings heartbeat;
+  std::string allowed_origin;  // see CaseContext::allowed_origin
   int jobs = 0;              // 0: one per CPU core
   double timeout_scale = 1.0;
   bool quick = false;
@@ -74,6 +75,9 @@ struct RunOptions {
 
 struct RunReport {
   std::string target_url;
+  std::vector<std::string> rooms_urls;  // the rooms servers, when rooms cases ran
+  std::string heartbeat_url;            // the heartbeat server, when heartbeat cases ran
+  HeartbeatSettings heartbeat;
   std::string spawn_command;
   std::string selection;
   bool strict = false;

@@ -8,12 +8,15 @@
 //  - lingering close: when the session says should_close_transport(), flush,
 //    shutdown(SHUT_WR), then read and discard until EOF or linger_timeout, so
 //    the peer reads our Close frame instead of getting an RST.
-// Idle cost: this object (the Session inside it plus ~200 bytes); no read
-// buffer of its own (the loop's buffer is shared).
+// Idle cost: this object (the Session inside it plus ~100 bytes); no read
+// buffer of its own (the loop's buffer is shared). The request path and the
+// subprotocol are kept on the heap only when they differ from "/" and "", and
+// the abort reason only while a connection is being dropped.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,8 +65,8 @@ class Connection final : public IoHandler, public Deferred {
 
   // --- for applications ---
   [[nodiscard]] std::uint64_t id() const { return id_; }
-  [[nodiscard]] const std::string& path() const { return path_; }
-  [[nodiscard]] const std::string& subprotocol() const { return subprotocol_; }
+  [[nodiscard]] const std::string& path() const;
+  [[nodiscard]] const std::string& subprotocol() const;
   [[nodiscard]] std::string peer_address() const;  // "127.0.0.1:54321"
   [[nodiscard]] bool is_open() const;
   // Queue a message. False when the connection is not open, or when the peer
@@ -110,24 +113,34 @@ class Connection final : public IoHandler, public Deferred {
   void request_processing();
   void log_frame(std::string_view kind, std::string_view data) const;
 
+  // path and subprotocol; nullptr when they are "" or "/" (root_path_) and "".
+  struct Names {
+    std::string path;
+    std::string subprotocol;
+  };
+  void set_names(std::string path, std::string subprotocol);
+  [[nodiscard]] bool aborting() const { return abort_reason_ != nullptr; }
+  void set_abort_reason(std::string why);
+
+  // Members ordered by size so that the object has no padding holes.
   const ConnectionContext* ctx_;
   std::uint64_t id_;
   int fd_;
+  std::uint32_t interest_ = 0;
   Session session_;
   Phase phase_ = Phase::kActive;
-  std::uint32_t interest_ = 0;
   bool eof_ = false;
   bool opened_ = false;             // on_open delivered (so on_close is owed)
   bool close_reported_ = false;     // on_close delivered
   bool deferred_ = false;           // queued in the loop's deferred list
   bool close_after_flush_ = false;  // plain HTTP answer / refused handshake
   bool write_failed_ = false;
+  bool root_path_ = false;     // path() is "/" (names_ is empty)
   std::size_t allowance_ = 0;  // the message accepted over the limit ("+ current message")
   Millis timer_at_;
   Millis linger_deadline_{0};
-  std::string path_;
-  std::string subprotocol_;
-  std::string abort_reason_;
+  std::unique_ptr<Names> names_;
+  std::unique_ptr<std::string> abort_reason_;  // set: drop the connection at the next process()
   void* user_data_ = nullptr;
 };
 

@@ -61,7 +61,7 @@ class Deferred {
 
  protected:
   Deferred() = default;
-  ~Deferred();
+  virtual ~Deferred();
 
  private:
   friend class EventLoop;

@@ -10,6 +10,9 @@
 //   wslab:user:<name>       the instance holding the name (SET NX)
 //   channel wslab:room:<r>  "m<seq> <json>" messages, "p"/"t" presence and
 //                           typing events ("<origin>\n<event text>")
+//   channel wslab:instance:<id>  private events for a user of that instance
+//                           ("<to>\n<event text>", §4.5): the sender's instance
+//                           reads the target's instance from wslab:user:<to>
 // This instance keeps its connections, their rooms, per room the last seq it
 // delivered, and a copy of the last messages it delivered (to give Redis
 // back what it lost if it restarts empty).
@@ -88,6 +91,9 @@ class RedisRegistry final : public RoomRegistry {
   [[nodiscard]] std::vector<std::string> member_names(std::string_view room) const override;
   StoredMessage append(std::string_view room, std::string_view from, std::string_view text,
                        std::int64_t ts) override;
+  // Throws RedisUnavailable when Redis is away (the app holds the private until it returns).
+  bool send_elsewhere(std::string_view name,
+                      const std::shared_ptr<const std::string>& text) override;
 
  private:
   struct Room {
@@ -104,6 +110,7 @@ class RedisRegistry final : public RoomRegistry {
   };
 
   bool up() const { return link_ != nullptr && link_->up(); }
+  void on_private(std::string_view payload);
   RedisReply call(const std::vector<std::string>& argv) const;
   bool claim_name(const std::string& name);
   void keep(Room& r, const StoredMessage& m);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,6 +47,14 @@ class RoomRegistry {
   virtual std::string add_user(ConnId conn, std::optional<std::string_view> proposal) = 0;
   [[nodiscard]] virtual const std::string* name_of(ConnId conn) const = 0;
   [[nodiscard]] virtual std::optional<ConnId> find_user(std::string_view name) const = 0;
+  // `name` is not connected here: if another instance of the same service
+  // holds it (lab 6), hand `text` (an encoded private event, §4.5) to that
+  // instance and return true; false when nobody has that name. One process
+  // has no other instance.
+  virtual bool send_elsewhere(std::string_view /*name*/,
+                              const std::shared_ptr<const std::string>& /*text*/) {
+    return false;
+  }
   // The connection is gone: free its name, leave every room. Returns those rooms.
   virtual std::vector<std::string> remove_user(ConnId conn) = 0;
 
