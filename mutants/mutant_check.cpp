@@ -15,6 +15,14 @@
 //   table    --catalog F --wslab W            print the markdown table of docs/mutants.md;
 //   doc      --catalog F --wslab W --doc FILE the table in FILE is the one `table` prints.
 //
+// The cases need different servers (the harness' targets, docs/conformance.md):
+// the cases of group "heartbeat" run against S started with --ping-interval 300
+// --pong-timeout 600, given to conform as --heartbeat URL --ping-interval 300
+// --pong-timeout 600; those of groups "rooms" and "scale" against S started with
+// --rooms, given as --rooms URL (the scale cases pass against one rooms server);
+// all others against S as it is (echo). One server and one conform run per kind,
+// reports in D/echo, D/heartbeat and D/rooms.
+//
 // If the server dies during a run (a crashing mutant), the cases after the death
 // could only report ERROR (nothing listens any more): the cases are run again
 // with `wslab conform --spawn`, which restarts the server and marks the case that
@@ -283,6 +291,49 @@ int usage(const std::string& why) {
 
 // ---------------------------------------------------------------- run / control
 
+// The server a case needs, from its group.
+enum class Kind { kEcho, kHeartbeat, kRooms };
+
+constexpr const char* kHeartbeatPing = "300";  // ms, as the built-in heartbeat server of conform
+constexpr const char* kHeartbeatPong = "600";
+
+Kind kind_of_group(const std::string& group) {
+  if (group == "heartbeat") return Kind::kHeartbeat;
+  if (group == "rooms" || group == "scale") return Kind::kRooms;
+  return Kind::kEcho;
+}
+
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::kEcho:
+      return "echo";
+    case Kind::kHeartbeat:
+      return "heartbeat";
+    case Kind::kRooms:
+      return "rooms";
+  }
+  return "?";
+}
+
+// How the server is started for cases of kind k.
+std::vector<std::string> server_flags(Kind k) {
+  if (k == Kind::kHeartbeat)
+    return {"--ping-interval", kHeartbeatPing, "--pong-timeout", kHeartbeatPong};
+  if (k == Kind::kRooms) return {"--rooms"};
+  return {};
+}
+
+// How `wslab conform` is told that the server at url is the target of kind k
+// (the URL itself is always given too, so conform never starts a built-in server).
+std::vector<std::string> target_flags(Kind k, const std::string& url) {
+  if (k == Kind::kHeartbeat) {
+    return {"--heartbeat",    url,           "--ping-interval", kHeartbeatPing,
+            "--pong-timeout", kHeartbeatPong};
+  }
+  if (k == Kind::kRooms) return {"--rooms", url};
+  return {};
+}
+
 // `wslab conform --list --format json`: case id -> group, in catalog order.
 bool harness_catalog(const std::string& wslab,
                      std::vector<std::pair<std::string, std::string>>& out, std::string& error) {
@@ -307,6 +358,14 @@ bool harness_catalog(const std::string& wslab,
     out.emplace_back(c.value("id", std::string()), c.value("group", std::string()));
   }
   return true;
+}
+
+// Case id -> group, from the harness catalog.
+std::map<std::string, std::string> case_groups(
+    const std::vector<std::pair<std::string, std::string>>& cat) {
+  std::map<std::string, std::string> g;
+  for (const auto& [id, group] : cat) g[id] = group;
+  return g;
 }
 
 // Outcome of one `wslab conform` run.
@@ -349,10 +408,12 @@ std::vector<std::string> conform_args(const Options& o, const std::vector<std::s
 
 // URL mode (the usual one): start the server on port 0, read its URL, run
 // `wslab conform URL` on the cases, stop the server.
-bool run_against_url(const Options& o, const std::vector<std::string>& cases, RunResult& r,
-                     std::string& error) {
+bool run_against_url(const Options& o, Kind kind, const std::vector<std::string>& cases,
+                     RunResult& r, std::string& error) {
   make_dirs(o.report_dir);
-  auto server = spawn({o.server, "--port", "0"}, true);
+  std::vector<std::string> server_argv = {o.server, "--port", "0"};
+  for (auto& a : server_flags(kind)) server_argv.push_back(std::move(a));
+  auto server = spawn(server_argv, true);
   if (!server) {
     error = "cannot start " + o.server;
     return false;
@@ -367,6 +428,7 @@ bool run_against_url(const Options& o, const std::vector<std::string>& cases, Ru
     return false;
   }
   std::vector<std::string> argv = {o.wslab, "conform", *url};
+  for (auto& a : target_flags(kind, *url)) argv.push_back(std::move(a));
   for (auto& a : conform_args(o, cases)) argv.push_back(std::move(a));
   const std::string text_path = o.report_dir + "/conform-output.txt";
   auto conform = spawn(argv, false, text_path, o.report_dir + "/conform-progress.txt");
@@ -426,26 +488,47 @@ int check(const Options& o, const std::vector<Mutant>& mutants, bool control) {
     label = "mutant " + it->name + " (" + it->bug + ", " + it->file + ")";
     cases = it->cases;
   }
-  RunResult run;
+  // Which server each case needs, from its group in the harness catalog.
+  std::vector<std::pair<std::string, std::string>> cat;
   std::string error;
-  const auto started = Clock::now();
-  if (!run_against_url(o, cases, run, error)) {
+  if (!harness_catalog(o.wslab, cat, error)) {
     std::printf("%s: %s\n", label.c_str(), error.c_str());
     return 1;
   }
-  if (run.server_died) {
-    std::printf(
-        "note: the server died during the run (%s); running the cases again with `wslab conform "
-        "--spawn`, which names the case that kills it\n",
-        describe_status(*run.server_died).c_str());
-    run = RunResult{};
-    if (!run_with_spawn(o, cases, run, error)) {
-      std::printf("%s: %s\n", label.c_str(), error.c_str());
+  const auto groups_of = case_groups(cat);
+  std::map<Kind, std::vector<std::string>> by_kind;
+  for (const auto& id : cases) {
+    auto it = groups_of.find(id);
+    by_kind[it == groups_of.end() ? Kind::kEcho : kind_of_group(it->second)].push_back(id);
+  }
+  std::map<std::string, Json> verdicts;
+  std::string report_text;
+  const auto started = Clock::now();
+  for (const auto& [kind, kind_cases] : by_kind) {
+    Options ko = o;
+    ko.report_dir = o.report_dir + "/" + kind_name(kind);
+    RunResult run;
+    if (!run_against_url(ko, kind, kind_cases, run, error)) {
+      std::printf("%s: %s cases: %s\n", label.c_str(), kind_name(kind), error.c_str());
       return 1;
     }
+    if (run.server_died && kind == Kind::kEcho) {
+      std::printf(
+          "note: the server died during the run (%s); running the cases again with `wslab "
+          "conform --spawn`, which names the case that kills it\n",
+          describe_status(*run.server_died).c_str());
+      run = RunResult{};
+      if (!run_with_spawn(ko, kind_cases, run, error)) {
+        std::printf("%s: %s\n", label.c_str(), error.c_str());
+        return 1;
+      }
+    } else if (run.server_died) {
+      std::printf("note: the %s server died during the run (%s)\n", kind_name(kind),
+                  describe_status(*run.server_died).c_str());
+    }
+    for (auto& [id, v] : run.verdicts) verdicts[id] = std::move(v);
+    report_text += "---- " + std::string(kind_name(kind)) + " cases\n" + run.report_text;
   }
-  const auto& verdicts = run.verdicts;
-  const auto& report_text = run.report_text;
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   int bad = 0;
@@ -478,14 +561,6 @@ int check(const Options& o, const std::vector<Mutant>& mutants, bool control) {
 }
 
 // ---------------------------------------------------------------- coverage / table
-
-// Groups each mutant is caught in, from the harness catalog.
-std::map<std::string, std::string> case_groups(
-    const std::vector<std::pair<std::string, std::string>>& cat) {
-  std::map<std::string, std::string> g;
-  for (const auto& [id, group] : cat) g[id] = group;
-  return g;
-}
 
 int coverage(const Options& o, const std::vector<Mutant>& mutants) {
   std::vector<std::pair<std::string, std::string>> cat;

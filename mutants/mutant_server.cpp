@@ -1,10 +1,15 @@
-// The echo server every mutant is built from: the same net::Server and
-// net::EchoApp as `wslab serve` (RFC 6455 server role, echo on every path),
-// linked against core and net objects of which exactly one source file was
-// replaced by its patched copy (see mutants/CMakeLists.txt). The unpatched
-// build, wslab-mutant-none, is the control.
+// The server every mutant is built from: the same net::Server and apps as
+// `wslab serve` (RFC 6455 server role): net::EchoApp on every path, or with
+// --rooms the wslab.rooms.v1 app (docs/rooms-protocol.md), linked against core,
+// net and rooms objects of which exactly one source file was replaced by its
+// patched copy (see mutants/CMakeLists.txt). The unpatched build,
+// wslab-mutant-none, is the control.
 //
 //   wslab-mutant-<name> [--port N] [--host ADDR] [--verbose]
+//                       [--ping-interval MS --pong-timeout MS] [--rooms]
+//
+// --ping-interval/--pong-timeout are the heartbeat of `wslab serve` (RFC 6455
+// §5.5.2-§5.5.3 keep-alive; 0 = off), for the conformance group "heartbeat".
 //
 // Like `wslab serve`, the first line on stdout is "listening on ws://HOST:PORT/"
 // (flushed), so tests start it with --port 0 and read the port from it.
@@ -12,12 +17,18 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "wslab/net/echo_app.hpp"
 #include "wslab/net/event_loop.hpp"
 #include "wslab/net/server.hpp"
+#ifdef WSLAB_MUTANT_ROOMS
+#include "wslab/rooms/rooms_app.hpp"
+#endif
+#include "wslab/time.hpp"
 
 namespace {
 
@@ -25,12 +36,24 @@ struct Flags {
   std::string host = "127.0.0.1";
   unsigned long port = 0;
   bool verbose = false;
+  long ping_interval_ms = 0;
+  long pong_timeout_ms = 0;
+  bool rooms = false;
 };
 
 int usage(const char* argv0, const std::string& why) {
-  std::fprintf(stderr, "%s: %s\nusage: %s [--port N] [--host ADDR] [--verbose]\n", argv0,
-               why.c_str(), argv0);
+  std::fprintf(stderr,
+               "%s: %s\nusage: %s [--port N] [--host ADDR] [--verbose] [--ping-interval MS] "
+               "[--pong-timeout MS] [--rooms]\n",
+               argv0, why.c_str(), argv0);
   return 2;
+}
+
+// A non-negative number of milliseconds, at most a day.
+bool parse_ms(const char* text, long& out) {
+  char* end = nullptr;
+  out = std::strtol(text, &end, 10);
+  return end != text && *end == '\0' && out >= 0 && out <= 86'400'000;
 }
 
 }  // namespace
@@ -48,6 +71,16 @@ int main(int argc, char** argv) {
       flags.host = argv[++i];
     } else if (arg == "--verbose" || arg == "-v") {
       flags.verbose = true;
+    } else if (arg == "--ping-interval" && has_value) {
+      if (!parse_ms(argv[++i], flags.ping_interval_ms)) return usage(argv[0], "bad ping interval");
+    } else if (arg == "--pong-timeout" && has_value) {
+      if (!parse_ms(argv[++i], flags.pong_timeout_ms)) return usage(argv[0], "bad pong timeout");
+    } else if (arg == "--rooms") {
+#ifdef WSLAB_MUTANT_ROOMS
+      flags.rooms = true;
+#else
+      return usage(argv[0], "--rooms: built without the rooms component");
+#endif
     } else {
       return usage(argv[0], "unknown argument " + std::string(arg));
     }
@@ -60,11 +93,26 @@ int main(int argc, char** argv) {
   options.port = static_cast<std::uint16_t>(flags.port);
   options.session.max_message_bytes = 16ull << 20;
   options.session.max_frame_bytes = 16ull << 20;
+  options.session.heartbeat.ping_interval = wslab::Millis{flags.ping_interval_ms};
+  options.session.heartbeat.pong_timeout = wslab::Millis{flags.pong_timeout_ms};
   options.log = flags.verbose ? wslab::net::LogLevel::kVerbose : wslab::net::LogLevel::kQuiet;
 
+  // The application, as `wslab serve` chooses it (cli/cmd_serve.cpp, make_app).
+  std::unique_ptr<wslab::net::App> app = std::make_unique<wslab::net::EchoApp>();
+#ifdef WSLAB_MUTANT_ROOMS
+  if (flags.rooms) {
+    auto rooms = wslab::rooms::make_rooms_app({}, {});
+    if (!rooms) {
+      std::fprintf(stderr, "%s: %s\n", argv[0], rooms.error().c_str());
+      return 1;
+    }
+    app = std::move(*rooms);
+    wslab::rooms::configure_rooms_server(options);
+  }
+#endif
+
   wslab::net::EventLoop loop;
-  wslab::net::EchoApp app;
-  wslab::net::Server server(loop, app, options);
+  wslab::net::Server server(loop, *app, options);
   if (wslab::Status st = server.shutdown_on_signals(); !st) {
     std::fprintf(stderr, "%s: %s\n", argv[0], st.message().c_str());
     return 1;
