@@ -242,7 +242,11 @@ ev::Error RoomsClient::await_error(std::string_view code, std::string_view after
 }
 
 void RoomsClient::ping_pong(std::int64_t ref, std::string_view after) {
-  send(r::ClientMessage{r::client::Ping{}, r::Ref{ref}});
+  r::ClientMessage ping;
+  ping.body = r::client::Ping{};
+  ping.ref.emplace(std::in_place_type<std::int64_t>, ref);  // (a braced temporary trips g++ 12's
+                                                            // -Wmaybe-uninitialized under ASan)
+  send(ping);
   await<ev::Pong>("pong with ref " + std::to_string(ref) + " after " + std::string(after) +
                       " (the connection stays usable, rooms §5.9)",
                   [ref](const ev::Pong& p) {
