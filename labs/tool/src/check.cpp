@@ -2,6 +2,8 @@
 // the conformance cases of labs 1..N, and a score per lab.
 #include "wslab/labs/check.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -421,9 +423,15 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
   ro.seed = std::random_device{}();
   ro.selection = "--lab " + std::to_string(o.lab);
   ro.spawn_command = server_bin.string() + " --port {port}";
-  ro.on_finish = [](const harness::CaseOutcome& oc, std::size_t done, std::size_t total) {
-    std::fprintf(stderr, "\r  %zu/%zu %-60.60s", done, total, oc.info.id.c_str());
-    if (done == total) std::fprintf(stderr, "\r%-80s\r", "");
+  // A live counter on a terminal; in a log (CI, a pipe) one line every 50 cases.
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  ro.on_finish = [tty](const harness::CaseOutcome& oc, std::size_t done, std::size_t total) {
+    if (tty) {
+      std::fprintf(stderr, "\r  %zu/%zu %-60.60s", done, total, oc.info.id.c_str());
+      if (done == total) std::fprintf(stderr, "\r%-80s\r", "");
+    } else if (done % 50 == 0 || done == total) {
+      std::fprintf(stderr, "  %zu/%zu cases done\n", done, total);
+    }
   };
   h.report = harness::run_cases(cases, ro);
   // What the servers said about unwritten functions (the starter's todo notes).
