@@ -13,10 +13,8 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <mutex>
-#include <sstream>
 #include <thread>
 #include <unordered_set>
 #include <utility>
@@ -31,6 +29,7 @@
 #include "upgrade_auth.hpp"
 #include "wslab/rooms/auth.hpp"
 #include "wslab/rooms/protocol.hpp"
+#include "wslab/rooms/token_config.hpp"
 #endif
 
 namespace wslab::refpeer {
@@ -142,34 +141,16 @@ void RefServer::Impl::build_protocols() {
   protocols.push_back(lws_protocols{});
 }
 
-// options.tokens + options.token_file -> tokens, with the messages of
-// `wslab serve --rooms` (rooms/src/app/rooms_app.cpp) for the same mistakes.
+// options.tokens + options.token_file -> tokens, read as `wslab serve --rooms` reads them.
 bool RefServer::Impl::load_tokens(std::string* error) {
   if (options.tokens.empty() && options.token_file.empty()) return true;
 #ifdef WSLAB_REFPEER_HAVE_ROOMS
-  tokens = rooms::TokenSet{};
-  if (!options.token_file.empty()) {
-    std::ifstream in(options.token_file, std::ios::binary);
-    if (!in) {
-      *error = "--token-file: cannot read " + options.token_file;
-      return false;
-    }
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    auto parsed = rooms::parse_token_file(contents.str());
-    if (!parsed) {
-      *error = "--token-file " + options.token_file + ": " + parsed.error();
-      return false;
-    }
-    tokens = std::move(*parsed);
+  auto loaded = rooms::load_tokens(options.tokens, options.token_file);
+  if (!loaded) {
+    *error = loaded.error();
+    return false;
   }
-  for (const std::string& t : options.tokens) {
-    if (t.empty()) {
-      *error = "--token: a token must not be empty";
-      return false;
-    }
-    tokens.add(t);
-  }
+  tokens = std::move(*loaded);
   return true;
 #else
   *error = "token authentication needs wslab.rooms.v1 (refpeer built without the rooms component)";

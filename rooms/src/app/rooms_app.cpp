@@ -2,11 +2,10 @@
 #include "wslab/rooms/rooms_app.hpp"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "wslab/net/connection.hpp"
 #include "wslab/net/event_loop.hpp"
+#include "wslab/rooms/token_config.hpp"
 
 namespace wslab::rooms {
 namespace {
@@ -104,19 +103,9 @@ void configure_rooms_server(net::ServerOptions& options, const Limits& limits) {
 Result<std::unique_ptr<net::App>> make_rooms_app(const std::vector<std::string>& tokens,
                                                  const std::string& token_file) {
   RoomsAppOptions options;
-  if (!token_file.empty()) {
-    std::ifstream in(token_file, std::ios::binary);
-    if (!in) return Error{"--token-file: cannot read " + token_file};
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    auto parsed = parse_token_file(contents.str());
-    if (!parsed) return Error{"--token-file " + token_file + ": " + parsed.error()};
-    options.tokens = std::move(*parsed);
-  }
-  for (const auto& t : tokens) {
-    if (t.empty()) return Error{"--token: a token must not be empty"};
-    options.tokens.add(t);
-  }
+  auto loaded = load_tokens(tokens, token_file);
+  if (!loaded) return Error{loaded.error()};
+  options.tokens = std::move(*loaded);
   return std::unique_ptr<net::App>(std::make_unique<RoomsApp>(std::move(options)));
 }
 

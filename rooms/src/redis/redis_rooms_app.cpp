@@ -4,14 +4,13 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 
 #include "wslab/net/connection.hpp"
 #include "wslab/net/log.hpp"
 #include "wslab/rooms/codec.hpp"
+#include "wslab/rooms/token_config.hpp"
 
 namespace wslab::rooms {
 namespace {
@@ -206,19 +205,9 @@ Result<std::unique_ptr<net::App>> make_redis_rooms_app(net::EventLoop& loop,
   auto url = parse_redis_url(redis_url);
   if (!url) return Error{url.error()};
   options.redis = *url;
-  if (!token_file.empty()) {
-    std::ifstream in(token_file, std::ios::binary);
-    if (!in) return Error{"--token-file: cannot read " + token_file};
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    auto parsed = parse_token_file(contents.str());
-    if (!parsed) return Error{"--token-file " + token_file + ": " + parsed.error()};
-    options.tokens = std::move(*parsed);
-  }
-  for (const auto& t : tokens) {
-    if (t.empty()) return Error{"--token: a token must not be empty"};
-    options.tokens.add(t);
-  }
+  auto loaded = load_tokens(tokens, token_file);
+  if (!loaded) return Error{loaded.error()};
+  options.tokens = std::move(*loaded);
   return std::unique_ptr<net::App>(std::make_unique<RedisRoomsApp>(loop, std::move(options)));
 }
 
