@@ -18,10 +18,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace r = wslab::rooms;
 
-std::string at(const char* lesson, const char* anchor) {
-  return std::string(lesson) + "#" + anchor;
-}
-
 std::string members_text(const std::vector<std::string>& m) {
   std::string s = "[";
   for (const auto& x : m) s += (s.size() > 1 ? ", " : "") + x;

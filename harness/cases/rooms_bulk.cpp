@@ -16,10 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string at(const char* lesson, const char* anchor) {
-  return std::string(lesson) + "#" + anchor;
-}
-
 using Clients = std::vector<std::unique_ptr<RoomsClient>>;
 
 // Everyone logs in and joins `room` (each awaits its joined before the next).

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <random>
 #include <type_traits>
@@ -182,6 +183,12 @@ RoomsClient::Next RoomsClient::next(Millis wait) {
       case K::kTimeout:
         return n;
       case K::kText: {
+        // `wslab serve --redis` tells its clients when Redis goes and comes back
+        // ({"type":"status",...}): a notice about the instance, not a room event.
+        if (o.payload.find("\"status\"") != std::string::npos) {
+          const auto j = nlohmann::json::parse(o.payload, nullptr, false);
+          if (j.is_object() && j.value("type", "") == "status") continue;
+        }
         auto parsed = r::parse_server_event(o.payload);
         if (!parsed) {
           stop(Verdict::kFail, "every server text message is a wslab.rooms.v1 event (rooms §5)",
@@ -265,8 +272,8 @@ void add_rooms_case(Catalog& catalog, RoomsSpec spec,
                     std::function<CaseResult(CaseContext&, const Budget&)> body) {
   CaseInfo info;
   info.id = std::move(spec.id);
-  info.group = "rooms";
-  info.lab = 5;
+  info.group = std::move(spec.group);
+  info.lab = spec.lab;
   info.rfc_section = std::move(spec.section);
   info.rfc_text = std::move(spec.rule);
   info.points = spec.points;
@@ -277,7 +284,7 @@ void add_rooms_case(Catalog& catalog, RoomsSpec spec,
   info.exclusive = spec.exclusive;
   info.bulk = spec.bulk;
   info.needs = TargetKind::kRooms;
-  info.tags = {"rooms"};
+  info.tags = std::move(spec.tags);
   Millis budget = spec.timeout;
   catalog.add(std::move(info), [body = std::move(body), budget](CaseContext& ctx) {
     return run_rooms(ctx, [&](CaseContext& c) {

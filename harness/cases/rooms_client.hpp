@@ -117,6 +117,7 @@ class RoomsClient {
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] const std::string& label() const { return label_; }
+  [[nodiscard]] std::string where() const { return target_.url(); }  // its instance
   [[nodiscard]] Probe& probe() { return *probe_; }
   [[nodiscard]] const Target& target() const { return target_; }
   // The last events read (for details), oldest first.

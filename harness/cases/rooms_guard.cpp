@@ -23,10 +23,6 @@ using namespace std::chrono_literals;
 namespace r = wslab::rooms;
 using json = nlohmann::json;
 
-std::string at(const char* lesson, const char* anchor) {
-  return std::string(lesson) + "#" + anchor;
-}
-
 constexpr const char* kIsolationRule =
     "Isolation. A connection that is not a member of a room receives nothing about it: no "
     "message, presence or typing event.";

@@ -4,14 +4,17 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "drive.hpp"
 #include "rooms_client.hpp"
 #include "wslab/harness/case.hpp"
 
 namespace wslab::harness::rooms_cases {
 
-inline constexpr const char* kRoomsLesson = "lessons/06-rooms.md";
-inline constexpr const char* kScaleOutLesson = "lessons/07-scale-out.md";
+using cases::lesson::at;  // "lessons/x.md#anchor"
+inline constexpr const char* kRoomsLesson = cases::lesson::kRooms;
+inline constexpr const char* kScaleOutLesson = cases::lesson::kScaleOut;
 
 struct RoomsSpec {
   std::string id;
@@ -24,6 +27,9 @@ struct RoomsSpec {
   int points = 2;
   bool exclusive = false;
   bool bulk = false;
+  std::string group = "rooms";  // "scale": the cross-instance cases of lab 6
+  int lab = 5;
+  std::vector<std::string> tags{"rooms"};
 };
 
 // Registers the case; its body runs under run_rooms (Stop -> verdict).
