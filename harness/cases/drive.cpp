@@ -186,6 +186,7 @@ void add(Catalog& catalog, Spec spec, CaseFn run) {
   info.exclusive = spec.exclusive;
   info.bulk = spec.bulk;
   info.tags = std::move(spec.tags);
+  info.needs = spec.needs;
   if (info.points == 0) info.tags.emplace_back(kInformationalTag);
   catalog.add(std::move(info), std::move(run));
 }

@@ -126,6 +126,7 @@ struct Spec {
   bool exclusive = false;
   bool bulk = false;
   std::vector<std::string> tags;
+  TargetKind needs = TargetKind::kEcho;  // the server it talks to (CaseInfo::needs)
 };
 // Cases worth 0 points are informational (they only ever report INFO) and get
 // the tag below, which calibration and reports use.

@@ -511,35 +511,32 @@ CaseResult run_unsolicited_first(CaseContext& ctx) {
                             "; the echo still works");
 }
 
-// Spec (drive.hpp) has no target kind, so the heartbeat cases build their CaseInfo here.
-CaseInfo spec(std::string id, std::string section, std::string rule, int points,
-              std::string description, std::string hint, Millis timeout) {
-  CaseInfo i;
-  i.id = std::move(id);
-  i.group = kGroup;
-  i.lab = kLabHeartbeat;
-  i.rfc_section = std::move(section);
-  i.rfc_text = std::move(rule);
-  i.points = points;
-  i.description = std::move(description);
-  i.hint = std::move(hint);
-  i.lesson = hb_lesson();
-  i.timeout = timeout;
-  i.tags = {"timing"};
-  i.needs = TargetKind::kHeartbeat;
-  return i;
+Spec spec(std::string id, std::string section, std::string rule, int points,
+          std::string description, std::string hint, Millis timeout) {
+  return Spec{.id = std::move(id),
+              .group = kGroup,
+              .lab = kLabHeartbeat,
+              .rfc_section = std::move(section),
+              .rfc_text = std::move(rule),
+              .points = points,
+              .description = std::move(description),
+              .hint = std::move(hint),
+              .lesson = hb_lesson(),
+              .timeout = timeout,
+              .tags = {"timing"},
+              .needs = TargetKind::kHeartbeat};
 }
 
 }  // namespace
 
 void register_heartbeat_cases(Catalog& cat) {
-  cat.add(spec("heartbeat.ping.idle-connection", "5.5.2", kKeepaliveRule, 2,
+  add(cat, spec("heartbeat.ping.idle-connection", "5.5.2", kKeepaliveRule, 2,
                "Connect and send nothing; expect a Ping within the ping interval (x1.5 + 200 ms).",
                "Start the heartbeat when the connection opens; net's loop calls on_tick at "
                "next_deadline(): queue a Ping when poll() says kSendPing.",
                kIdleTimeout),
           run_idle_ping);
-  cat.add(
+  add(cat,
       spec("heartbeat.ping.control-frame", "5.5", kControlRule, 1,
            "The server's heartbeat Ping is a valid control frame: FIN set, no RSV bits, opcode 9, "
            "unmasked, at most 125 bytes of payload.",
@@ -547,7 +544,7 @@ void register_heartbeat_cases(Catalog& cat) {
            "payload (a counter).",
            kIdleTimeout),
       run_ping_frame);
-  cat.add(
+  add(cat,
       spec("heartbeat.pong.answered-stays-open", "5.5.3", kPongRule, 2,
            "Answer every Ping with its Pong for several intervals, past the drop deadline; "
            "expect repeated Pings, no drop, and a working echo afterwards.",
@@ -555,7 +552,7 @@ void register_heartbeat_cases(Catalog& cat) {
            "next interval of silence.",
            kLongTimeout),
       run_answered);
-  cat.add(
+  add(cat,
       spec("heartbeat.timeout.silent-peer-dropped", "5.5.2", kPongRule, 2,
            "Never answer: expect a Ping, then the connection dropped within ping interval + pong "
            "timeout (x1.5 + 200 ms), not before the pong timeout has passed since the Ping.",
@@ -563,7 +560,7 @@ void register_heartbeat_cases(Catalog& cat) {
            "wait for an answer that will never come.",
            kLongTimeout),
       run_silent);
-  cat.add(
+  add(cat,
       spec("heartbeat.traffic.messages-keep-alive", "5.5.2", kKeepaliveRule, 2,
            "Send a text message every third of the ping interval and never answer a Ping; expect "
            "the echoes and no drop (any frame from the peer is a sign of life).",
@@ -571,7 +568,7 @@ void register_heartbeat_cases(Catalog& cat) {
            "busy peer is alive.",
            kLongTimeout),
       [](CaseContext& ctx) { return run_busy(ctx, false); });
-  cat.add(
+  add(cat,
       spec("heartbeat.pong.unsolicited-keeps-alive", "5.5.3", kUnsolicitedRule, 1,
            "Send an unsolicited Pong every third of the ping interval (a one-way heartbeat) and "
            "never answer a Ping; expect no answer to the Pongs and no drop.",
@@ -579,7 +576,7 @@ void register_heartbeat_cases(Catalog& cat) {
            "do not treat it as an error.",
            kLongTimeout),
       [](CaseContext& ctx) { return run_busy(ctx, true); });
-  cat.add(spec("heartbeat.pong.unsolicited-before-ping", "5.5.3", kUnsolicitedRule, 1,
+  add(cat, spec("heartbeat.pong.unsolicited-before-ping", "5.5.3", kUnsolicitedRule, 1,
                "Send an unsolicited Pong right after the handshake, then answer Pings; expect no "
                "answer to it, Pings as usual and a working echo.",
                "on_pong must not assume a Ping is outstanding (an empty optional is not a send "
