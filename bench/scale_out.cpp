@@ -144,7 +144,8 @@ struct Client {
     bool found = false;
     while (!found && wb::Clock::now() < deadline) {
       if (!pump(50)) return false;
-      frames([&](std::string_view t) { found = found || t.find(needle) != std::string_view::npos; });
+      frames(
+          [&](std::string_view t) { found = found || t.find(needle) != std::string_view::npos; });
     }
     return found;
   }
@@ -210,8 +211,9 @@ Row run(const Options& o, int n, const std::string& redis_url, std::uint64_t tag
   for (std::size_t k = 0; k < clients.size(); ++k) {
     const auto port = servers[k % servers.size()].port();
     if (!open_client(clients[k], port, "c" + std::to_string(k) + "-" + std::to_string(tag), room)) {
-      row.error = "client " + std::to_string(k) + " could not connect/hello/join (instance on port " +
-                  std::to_string(port) + ", read: " + clients[k].in.substr(0, 120) + ")";
+      row.error = "client " + std::to_string(k) +
+                  " could not connect/hello/join (instance on port " + std::to_string(port) +
+                  ", read: " + clients[k].in.substr(0, 120) + ")";
       return row;
     }
   }
@@ -321,16 +323,26 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--instances") o.instances = parse_list(value());
-    else if (a == "--clients") o.clients = std::stoul(value());
-    else if (a == "--senders") o.senders = std::stoul(value());
-    else if (a == "--rate") o.rate = std::stod(value());
-    else if (a == "--seconds") o.seconds = std::stod(value());
-    else if (a == "--md") o.md = value();
-    else if (a == "--wslab") o.wslab = value();
-    else if (a == "--redis-server") o.redis = value();
-    else if (a == "--smoke") o.smoke = true;
-    else if (a.rfind("--benchmark_", 0) == 0) continue;  // like the other bench binaries
+    if (a == "--instances")
+      o.instances = parse_list(value());
+    else if (a == "--clients")
+      o.clients = std::stoul(value());
+    else if (a == "--senders")
+      o.senders = std::stoul(value());
+    else if (a == "--rate")
+      o.rate = std::stod(value());
+    else if (a == "--seconds")
+      o.seconds = std::stod(value());
+    else if (a == "--md")
+      o.md = value();
+    else if (a == "--wslab")
+      o.wslab = value();
+    else if (a == "--redis-server")
+      o.redis = value();
+    else if (a == "--smoke")
+      o.smoke = true;
+    else if (a.rfind("--benchmark_", 0) == 0)
+      continue;  // like the other bench binaries
     else {
       std::fprintf(stderr,
                    "usage: %s [--instances 1,2,4] [--clients N] [--senders S] [--rate SAYS/S] "
@@ -363,7 +375,8 @@ int main(int argc, char** argv) {
 
   std::ostringstream t;
   t << "Machine: " << wb::machine_description() << "\n\n";
-  t << "| instances | clients | senders | says/s offered | deliveries/s | latency p50 | latency p99 "
+  t << "| instances | clients | senders | says/s offered | deliveries/s | latency p50 | latency "
+       "p99 "
        "| missing |\n|---|---|---|---|---|---|---|---|\n";
   bool ok = true;
   for (const auto& r : rows) {
@@ -373,8 +386,9 @@ int main(int argc, char** argv) {
                     r.clients, r.senders, r.error.c_str());
       ok = false;
     } else {
-      std::snprintf(line, sizeof line, "| %d | %zu | %zu | %.0f | %.0f | %.2f ms | %.2f ms | %zu |\n",
-                    r.instances, r.clients, r.senders, r.offered, r.delivered, r.p50_ms, r.p99_ms,
+      std::snprintf(line, sizeof line,
+                    "| %d | %zu | %zu | %.0f | %.0f | %.2f ms | %.2f ms | %zu |\n", r.instances,
+                    r.clients, r.senders, r.offered, r.delivered, r.p50_ms, r.p99_ms,
                     r.expected - std::min(r.expected, r.got));
       ok = ok && r.got == r.expected && r.sent > 0;
     }

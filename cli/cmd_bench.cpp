@@ -92,10 +92,11 @@ int run_bench(const BenchFlags& f) {
     ++i;
     fs::path bin = dir / p.binary;
     if (!fs::exists(bin)) {
-      std::fprintf(stderr,
-                   "wslab bench: %s not found next to wslab; build it first:\n"
-                   "  cmake --build <build dir> --target wslab_bench_servers wslab_bench_transports\n",
-                   bin.c_str());
+      std::fprintf(
+          stderr,
+          "wslab bench: %s not found next to wslab; build it first:\n"
+          "  cmake --build <build dir> --target wslab_bench_servers wslab_bench_transports\n",
+          bin.c_str());
       return 1;
     }
     std::fprintf(stderr, "==> [%zu/%zu] %s benchmark (scale %.2f), JSON -> %s\n", i, parts.size(),
@@ -119,8 +120,7 @@ int run_bench(const BenchFlags& f) {
   }
   // Plots: gnuplot writes the SVGs into the output directory.
   for (const auto& p : parts)
-    if (fs::exists(out / (p.name + ".gp")) &&
-        run_child({"gnuplot", p.name + ".gp"}, out) != 0)
+    if (fs::exists(out / (p.name + ".gp")) && run_child({"gnuplot", p.name + ".gp"}, out) != 0)
       std::fprintf(stderr, "wslab bench: gnuplot failed on %s.gp (is gnuplot installed?)\n",
                    p.name.c_str());
   if (f.docs.empty()) {
@@ -156,8 +156,10 @@ void register_bench(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--only", flags->only, "Run one part: servers or transports")
       ->check(CLI::IsMember({"servers", "transports"}));
-  cmd->add_option("--out", flags->out, "Directory for JSON, tables and plots (default: <build>/bench-results)");
-  cmd->add_option("--docs", flags->docs, "Docs directory whose results.md and results/ are updated");
+  cmd->add_option("--out", flags->out,
+                  "Directory for JSON, tables and plots (default: <build>/bench-results)");
+  cmd->add_option("--docs", flags->docs,
+                  "Docs directory whose results.md and results/ are updated");
   cmd->add_option("--filter", flags->filter, "Google Benchmark filter (regex) for both binaries");
   cmd->add_flag("--smoke", flags->smoke, "Tiny parameters: check that everything runs");
   cmd->callback([flags] { set_exit_code(run_bench(*flags)); });

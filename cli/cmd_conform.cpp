@@ -94,7 +94,8 @@ Result<Target> parse_target(const std::string& url, bool allow_remote) {
     auto close = authority.find(']');
     if (close == std::string::npos) return Error{"bad IPv6 address in \"" + url + "\""};
     host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':') port = authority.substr(close + 2);
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      port = authority.substr(close + 2);
   } else {
     auto colon = authority.rfind(':');
     host = authority.substr(0, colon);
@@ -120,7 +121,8 @@ Result<Target> parse_target(const std::string& url, bool allow_remote) {
   ::getnameinfo(res->ai_addr, res->ai_addrlen, numeric, sizeof numeric, nullptr, 0, NI_NUMERICHOST);
   ::freeaddrinfo(res);
   if (remote && !allow_remote) {
-    return Error{"\"" + host + "\" is not a loopback address; wslab only tests servers on this "
+    return Error{"\"" + host +
+                 "\" is not a loopback address; wslab only tests servers on this "
                  "machine unless you pass --allow-remote (and own the target)"};
   }
   t.host = numeric;
@@ -135,8 +137,8 @@ std::string self_exe() {
 }
 
 // A built-in server started for one kind of case (rooms, heartbeat) when no URL was given.
-Result<std::unique_ptr<ServerProcess>> start_builtin(std::vector<std::string> extra, double spawn_timeout,
-                                                     double timeout_scale) {
+Result<std::unique_ptr<ServerProcess>> start_builtin(std::vector<std::string> extra,
+                                                     double spawn_timeout, double timeout_scale) {
   ServerSpec spec;
   spec.start_timeout = Millis{static_cast<Millis::rep>(spawn_timeout * 1000.0 * timeout_scale)};
   spec.argv = {self_exe(), "serve", "--port", "0", "--quiet"};
@@ -170,10 +172,13 @@ int run_conform(const ConformArgs& a) {
 
   if (a.list) {
     ListFormat f = ListFormat::kText;
-    if (a.format == "json") f = ListFormat::kJson;
-    else if (a.format == "markdown" || a.format == "md") f = ListFormat::kMarkdown;
+    if (a.format == "json")
+      f = ListFormat::kJson;
+    else if (a.format == "markdown" || a.format == "md")
+      f = ListFormat::kMarkdown;
     else if (a.format != "text") {
-      std::fprintf(stderr, "wslab conform: unknown --format \"%s\" (text, json, markdown)\n", a.format.c_str());
+      std::fprintf(stderr, "wslab conform: unknown --format \"%s\" (text, json, markdown)\n",
+                   a.format.c_str());
       return 2;
     }
     std::string out = render_catalog(chosen, f);
@@ -236,7 +241,8 @@ int run_conform(const ConformArgs& a) {
     // Several URLs are instances of one rooms service (lab 6); one URL with only rooms cases
     // selected is the rooms server.
     if (!a.rooms_urls.empty()) {
-      std::fprintf(stderr, "wslab conform: give the rooms servers either as URLs or with --rooms\n");
+      std::fprintf(stderr,
+                   "wslab conform: give the rooms servers either as URLs or with --rooms\n");
       return 2;
     }
     for (const auto& u : a.urls) {
@@ -262,7 +268,8 @@ int run_conform(const ConformArgs& a) {
     if (builtin) {
       auto s = start_builtin({"--rooms"}, a.spawn_timeout, a.timeout_scale);
       if (!s) {
-        std::fprintf(stderr, "wslab conform: could not start wslab serve --rooms: %s\n", s.error().c_str());
+        std::fprintf(stderr, "wslab conform: could not start wslab serve --rooms: %s\n",
+                     s.error().c_str());
         return 2;
       }
       Target t;
@@ -277,11 +284,12 @@ int run_conform(const ConformArgs& a) {
   if (!opt.heartbeat_target && count_needing(chosen, TargetKind::kHeartbeat) > 0) {
     if (builtin) {
       constexpr long long kPing = 300, kPong = 600;
-      auto s = start_builtin({"--ping-interval", std::to_string(kPing), "--pong-timeout",
-                              std::to_string(kPong)},
-                             a.spawn_timeout, a.timeout_scale);
+      auto s = start_builtin(
+          {"--ping-interval", std::to_string(kPing), "--pong-timeout", std::to_string(kPong)},
+          a.spawn_timeout, a.timeout_scale);
       if (!s) {
-        std::fprintf(stderr, "wslab conform: could not start the heartbeat server: %s\n", s.error().c_str());
+        std::fprintf(stderr, "wslab conform: could not start the heartbeat server: %s\n",
+                     s.error().c_str());
         return 2;
       }
       Target t;
@@ -313,7 +321,8 @@ int run_conform(const ConformArgs& a) {
     opt.target = *t;
   } else {
     ServerSpec spec;
-    spec.start_timeout = Millis{static_cast<Millis::rep>(a.spawn_timeout * 1000.0 * a.timeout_scale)};
+    spec.start_timeout =
+        Millis{static_cast<Millis::rep>(a.spawn_timeout * 1000.0 * a.timeout_scale)};
     if (!a.spawn.empty()) {
       if (a.spawn.find("{port}") == std::string::npos) {
         std::fprintf(stderr,
@@ -348,7 +357,8 @@ int run_conform(const ConformArgs& a) {
   opt.on_start = [&](const CaseInfo& info, std::size_t done, std::size_t total) {
     if (!tty) return;
     last_started = info.id;
-    std::string line = "[" + std::to_string(done + 1) + "/" + std::to_string(total) + "] " + info.id + " ...";
+    std::string line =
+        "[" + std::to_string(done + 1) + "/" + std::to_string(total) + "] " + info.id + " ...";
     std::fprintf(stderr, "\r\x1b[K%s", line.c_str());
     width = line.size();
     std::fflush(stderr);
@@ -374,7 +384,8 @@ int run_conform(const ConformArgs& a) {
 
   ReportOptions ro;
   const char* no_color = std::getenv("NO_COLOR");
-  ro.color = !a.no_color && ::isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0');
+  ro.color =
+      !a.no_color && ::isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0');
   ro.verbose = a.verbose;
   ro.wire_records = static_cast<std::size_t>(a.wire_records < 0 ? 0 : a.wire_records);
   ro.gradescope_visibility = a.visibility;
@@ -390,13 +401,16 @@ int run_conform(const ConformArgs& a) {
       std::fprintf(stderr, "wslab conform: %s\n", written.error().c_str());
       rc = 2;
     } else {
-      std::fprintf(stderr, "reports written to %s (%zu files)\n", a.report_dir.c_str(), written->size());
+      std::fprintf(stderr, "reports written to %s (%zu files)\n", a.report_dir.c_str(),
+                   written->size());
     }
   }
   if (a.github_output) {
     const char* path = std::getenv("GITHUB_OUTPUT");
     if (path == nullptr || *path == '\0') {
-      std::fprintf(stderr, "wslab conform: --github-output: $GITHUB_OUTPUT is not set (not in GitHub Actions?)\n");
+      std::fprintf(
+          stderr,
+          "wslab conform: --github-output: $GITHUB_OUTPUT is not set (not in GitHub Actions?)\n");
     } else {
       std::ofstream f(path, std::ios::app);
       f << "result=" << base64_encode(render_classroom(report, ro)) << "\n";
@@ -414,12 +428,14 @@ void register_conform(CLI::App& app) {
       "conform",
       "Check a WebSocket server against RFC 6455 and grade it.\n"
       "With no URL, starts the built-in reference server (wslab serve) and checks it.");
-  cmd->add_option("url", args->urls,
-                  "ws://HOST:PORT/PATH of a running server (loopback only). Several URLs: instances "
-                  "of one rooms service, members spread over them (lab 6)");
-  cmd->add_option("--rooms", args->rooms_urls,
-                  "wslab.rooms.v1 server(s) for the rooms cases (lab 5; repeat for instances of one "
-                  "service). Without a URL, wslab serve --rooms is started")
+  cmd->add_option(
+      "url", args->urls,
+      "ws://HOST:PORT/PATH of a running server (loopback only). Several URLs: instances "
+      "of one rooms service, members spread over them (lab 6)");
+  cmd->add_option(
+         "--rooms", args->rooms_urls,
+         "wslab.rooms.v1 server(s) for the rooms cases (lab 5; repeat for instances of one "
+         "service). Without a URL, wslab serve --rooms is started")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--heartbeat", args->heartbeat_url,
@@ -434,12 +450,15 @@ void register_conform(CLI::App& app) {
   cmd->add_option("--pong-timeout", args->pong_timeout_ms,
                   "with --heartbeat: ms after a Ping after which that server drops a silent peer")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--lab", args->lab, "only cases of labs 1..N (cumulative)")->check(CLI::Range(1, 99));
+  cmd->add_option("--lab", args->lab, "only cases of labs 1..N (cumulative)")
+      ->check(CLI::Range(1, 99));
   cmd->add_option("--group", args->groups, "only these groups (repeat or comma-separate)")
       ->delimiter(',')
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--case", args->cases, "only cases whose id matches GLOB ('*', '?'; a plain id also selects ids below it)")
+  cmd->add_option(
+         "--case", args->cases,
+         "only cases whose id matches GLOB ('*', '?'; a plain id also selects ids below it)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--exclude", args->excludes, "skip cases whose id matches GLOB")
@@ -449,20 +468,30 @@ void register_conform(CLI::App& app) {
   cmd->add_flag("--strict", args->strict, "count NON-STRICT as FAIL");
   cmd->add_flag("--list", args->list, "list the selected cases instead of running them");
   cmd->add_option("--format", args->format, "--list format: text, json or markdown");
-  cmd->add_option("--jobs,-j", args->jobs, "cases run in parallel (default: one per CPU core)")->check(CLI::Range(1, 256));
-  cmd->add_option("--timeout-scale", args->timeout_scale, "multiply every timeout (slow machines, debuggers)");
-  cmd->add_option("--spawn", args->spawn, "start the server with /bin/sh -c CMD; {port} is replaced by a free port");
-  cmd->add_option("--spawn-timeout", args->spawn_timeout, "seconds to wait for a spawned server to accept TCP (default 10)");
-  cmd->add_option("--report", args->report_dir, "write report.json, junit.xml, results.json (Gradescope), classroom.json, report.html, report.txt and pcap/ into DIR");
+  cmd->add_option("--jobs,-j", args->jobs, "cases run in parallel (default: one per CPU core)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--timeout-scale", args->timeout_scale,
+                  "multiply every timeout (slow machines, debuggers)");
+  cmd->add_option("--spawn", args->spawn,
+                  "start the server with /bin/sh -c CMD; {port} is replaced by a free port");
+  cmd->add_option("--spawn-timeout", args->spawn_timeout,
+                  "seconds to wait for a spawned server to accept TCP (default 10)");
+  cmd->add_option("--report", args->report_dir,
+                  "write report.json, junit.xml, results.json (Gradescope), classroom.json, "
+                  "report.html, report.txt and pcap/ into DIR");
   cmd->add_option("--gradescope-visibility", args->visibility, "visibility of Gradescope tests")
       ->check(CLI::IsMember({"hidden", "after_due_date", "after_published", "visible"}));
-  cmd->add_flag("--github-output", args->github_output, "append result=<base64 runner JSON> to $GITHUB_OUTPUT (GitHub Classroom)");
+  cmd->add_flag("--github-output", args->github_output,
+                "append result=<base64 runner JSON> to $GITHUB_OUTPUT (GitHub Classroom)");
   cmd->add_flag("--allow-remote", args->allow_remote, "allow a target that is not on this machine");
   cmd->add_flag("--verbose,-v", args->verbose, "list every case with its verdict");
   cmd->add_flag("--no-color", args->no_color, "no ANSI colours");
-  cmd->add_option("--wire-records", args->wire_records, "wire-log records shown per failure (default 20; 0: all)");
-  cmd->add_option("--seed", args->seed, "seed for randomised payloads (default: random, printed in reports)");
-  cmd->add_flag("--wire-for-passing", args->wire_for_passing, "keep wire logs of passing cases in JSON/HTML reports");
+  cmd->add_option("--wire-records", args->wire_records,
+                  "wire-log records shown per failure (default 20; 0: all)");
+  cmd->add_option("--seed", args->seed,
+                  "seed for randomised payloads (default: random, printed in reports)");
+  cmd->add_flag("--wire-for-passing", args->wire_for_passing,
+                "keep wire logs of passing cases in JSON/HTML reports");
   cmd->callback([args] { set_exit_code(run_conform(*args)); });
 }
 

@@ -70,8 +70,7 @@ int run_fuzz(const FuzzFlags& f) {
 void register_fuzz(CLI::App& app) {
   auto flags = std::make_shared<FuzzFlags>();
   auto* cmd = app.add_subcommand(
-      "fuzz",
-      "Fuzz a WebSocket server over the network, comparing it with libwebsockets");
+      "fuzz", "Fuzz a WebSocket server over the network, comparing it with libwebsockets");
   cmd->footer(
       "Each run sends a valid handshake, then a mutated conversation (text, binary, ping,\n"
       "close, fragments; bit flips, lying lengths, reserved opcodes, RSV bits, masking,\n"

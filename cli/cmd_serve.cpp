@@ -60,8 +60,9 @@ struct AppFlags {
 };
 
 void add_app_flags(CLI::App* cmd, AppFlags& flags) {
-  auto* rooms = cmd->add_flag("--rooms", flags.rooms,
-                              "Serve chat rooms: subprotocol wslab.rooms.v1 (docs/rooms-protocol.md)");
+  auto* rooms =
+      cmd->add_flag("--rooms", flags.rooms,
+                    "Serve chat rooms: subprotocol wslab.rooms.v1 (docs/rooms-protocol.md)");
   cmd->add_option("--token", flags.tokens,
                   "With --rooms: an accepted token (repeatable); clients add ?token=... to the "
                   "URL, others get 401/403")

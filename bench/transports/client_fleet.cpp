@@ -19,10 +19,14 @@ namespace wslab::bench {
 
 const char* transport_name(Transport t) {
   switch (t) {
-    case Transport::kShortPoll: return "short-poll";
-    case Transport::kLongPoll: return "long-poll";
-    case Transport::kSse: return "sse";
-    case Transport::kWebSocket: return "websocket";
+    case Transport::kShortPoll:
+      return "short-poll";
+    case Transport::kLongPoll:
+      return "long-poll";
+    case Transport::kSse:
+      return "sse";
+    case Transport::kWebSocket:
+      return "websocket";
   }
   return "?";
 }
@@ -45,7 +49,8 @@ bool ClientFleet::connect() {
       c.fd = connect_tcp(config_.host, config_.http_port);
       if (c.fd >= 0 && config_.transport == Transport::kSse) {
         std::string head, rest;
-        std::string req = "GET /sse HTTP/1.1\r\nHost: " + config_.host + "\r\nAccept: text/event-stream\r\n\r\n";
+        std::string req =
+            "GET /sse HTTP/1.1\r\nHost: " + config_.host + "\r\nAccept: text/event-stream\r\n\r\n";
         if (!write_all(c.fd, req) || !read_http_head(c.fd, head, rest) || !rest.empty()) {
           close(c.fd);
           c.fd = -1;
@@ -53,7 +58,8 @@ bool ClientFleet::connect() {
       }
     }
     if (c.fd < 0) {
-      stats_.error = std::string("cannot connect a ") + transport_name(config_.transport) + " client";
+      stats_.error =
+          std::string("cannot connect a ") + transport_name(config_.transport) + " client";
       return false;
     }
     fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
@@ -64,7 +70,8 @@ bool ClientFleet::connect() {
 void ClientFleet::send_poll(Client& c, std::int64_t now) {
   const char* path = config_.transport == Transport::kShortPoll ? "/poll" : "/lp";
   std::string req = std::string("GET ") + path + "?since=" + std::to_string(c.last_seq) +
-                    " HTTP/1.1\r\nHost: " + config_.host + "\r\nAccept: application/x-ndjson\r\n\r\n";
+                    " HTTP/1.1\r\nHost: " + config_.host +
+                    "\r\nAccept: application/x-ndjson\r\n\r\n";
   write_all(c.fd, req);
   stats_.bytes_out += req.size();
   ++stats_.requests;
@@ -150,7 +157,8 @@ void ClientFleet::run(std::int64_t deadline_ns, std::size_t expected) {
   bool polling = config_.transport == Transport::kShortPoll;
   for (auto& c : clients_) {
     if (polling)  // spread the clients' poll phases over one interval
-      c.next_poll = start + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(config_.poll_interval_ns));
+      c.next_poll = start + static_cast<std::int64_t>(
+                                rng() % static_cast<std::uint64_t>(config_.poll_interval_ns));
     if (config_.transport == Transport::kLongPoll) send_poll(c, start);
   }
   epoll_event events[256];
@@ -168,7 +176,8 @@ void ClientFleet::run(std::int64_t deadline_ns, std::size_t expected) {
         wake = std::min(wake, c.next_poll);
       }
     }
-    auto timeout_ms = static_cast<int>(std::max<std::int64_t>(0, (wake - now + 999'999) / 1'000'000));
+    auto timeout_ms =
+        static_cast<int>(std::max<std::int64_t>(0, (wake - now + 999'999) / 1'000'000));
     int n = epoll_wait(ep, events, 256, std::min(timeout_ms, 100));
     for (int k = 0; k < n; ++k) on_readable(clients_[events[k].data.u64]);
   }

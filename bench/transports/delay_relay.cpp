@@ -83,8 +83,10 @@ void DelayRelay::run() {
     for (auto& p : pipes) {
       while (!p->queue.empty() && p->queue.front().due <= now) {
         auto& c = p->queue.front();
-        if (c.data.empty()) shutdown(p->to, SHUT_WR);
-        else write_all(p->to, c.data);
+        if (c.data.empty())
+          shutdown(p->to, SHUT_WR);
+        else
+          write_all(p->to, c.data);
         p->queue.pop_front();
       }
       if (!p->queue.empty()) next = std::min(next, p->queue.front().due);

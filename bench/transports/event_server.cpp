@@ -117,7 +117,8 @@ class EventServer::Impl::HttpConn final : public net::IoHandler {
       auto sp2 = head.find(' ', sp1 + 1);
       std::string target = head.substr(sp1 + 1, sp2 - sp1 - 1);
       auto q = target.find("since=");
-      std::uint64_t since = q == std::string::npos ? 0 : std::strtoull(target.c_str() + q + 6, nullptr, 10);
+      std::uint64_t since =
+          q == std::string::npos ? 0 : std::strtoull(target.c_str() + q + 6, nullptr, 10);
       if (target.rfind("/poll", 0) == 0) {
         respond(s_.body_after(since));
       } else if (target.rfind("/lp", 0) == 0) {
@@ -129,15 +130,19 @@ class EventServer::Impl::HttpConn final : public net::IoHandler {
         }
       } else if (target.rfind("/sse", 0) == 0) {
         sse_ = true;
-        write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
+        write(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: "
+            "no-cache\r\n\r\n");
       } else {
         write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
       }
     }
   }
   void respond(const std::string& body) {
-    write("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nCache-Control: no-cache\r\n"
-          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    write(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nCache-Control: no-cache\r\n"
+        "Content-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body);
   }
   void write(std::string data) {
     out_ += data;
@@ -190,7 +195,8 @@ class EventServer::Impl::Listener final : public net::IoHandler {
 // the loop's own timers are in milliseconds, too coarse for 1 ms bursts).
 class EventServer::Impl::Generator final : public net::IoHandler {
  public:
-  explicit Generator(Impl& s) : s_(s), fd_(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) {
+  explicit Generator(Impl& s)
+      : s_(s), fd_(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) {
     s_.loop.add(fd_.get(), EPOLLIN, this);
   }
   ~Generator() { s_.loop.remove(fd_.get()); }
@@ -241,7 +247,9 @@ EventServer::EventServer(std::string host) : impl_(std::make_unique<Impl>()) {
   impl_->host = std::move(host);
 }
 
-EventServer::~EventServer() { stop(); }
+EventServer::~EventServer() {
+  stop();
+}
 
 std::string EventServer::start() {
   auto& s = *impl_;
@@ -282,9 +290,15 @@ void EventServer::stop() {
   s.running = false;
 }
 
-std::uint16_t EventServer::http_port() const { return impl_->http_port; }
-std::uint16_t EventServer::ws_port() const { return impl_->ws->port(); }
-std::size_t EventServer::published() const { return impl_->published.load(); }
+std::uint16_t EventServer::http_port() const {
+  return impl_->http_port;
+}
+std::uint16_t EventServer::ws_port() const {
+  return impl_->ws->port();
+}
+std::size_t EventServer::published() const {
+  return impl_->published.load();
+}
 
 double EventServer::cpu_seconds() const {
   clockid_t cid;

@@ -48,8 +48,8 @@ Options g_opt;
 
 struct Scenario {
   std::string name;
-  double rate = 0;     // events/s (steady); 0 with bursts
-  int burst = 0;       // events per burst (10 within 1 ms)
+  double rate = 0;  // events/s (steady); 0 with bursts
+  int burst = 0;    // events per burst (10 within 1 ms)
   double burst_period_s = 0.25;
   int clients = 1;
   bool delayed = false;
@@ -98,10 +98,12 @@ wb::EventSchedule make_schedule(const Scenario& s, double seconds) {
 // and relay overheads, a same-run baseline).
 double model_mean_ms(const Scenario& s, wb::Transport t, double d) {
   switch (t) {
-    case wb::Transport::kShortPoll: return g_opt.poll_ms / 2 + d;
+    case wb::Transport::kShortPoll:
+      return g_opt.poll_ms / 2 + d;
     case wb::Transport::kLongPoll:
       return s.burst > 1 ? d + (s.burst - 1.0) / s.burst * 2 * d : d;
-    default: return d;
+    default:
+      return d;
   }
 }
 
@@ -149,7 +151,8 @@ void BM_Transport(benchmark::State& state, Scenario s, wb::Transport t) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     double cpu0 = server.cpu_seconds();
-    std::int64_t drain = static_cast<std::int64_t>((g_opt.poll_ms + 8.0 * (s.delayed ? g_opt.delay_ms : 0) + 500) * 1e6);
+    std::int64_t drain = static_cast<std::int64_t>(
+        (g_opt.poll_ms + 8.0 * (s.delayed ? g_opt.delay_ms : 0) + 500) * 1e6);
     std::int64_t t0 = wb::now_ns();
     deadline = t0 + sched.at_ns.back() + drain;
     phase = 2;
@@ -167,7 +170,9 @@ void BM_Transport(benchmark::State& state, Scenario s, wb::Transport t) {
     r.delivered = st.latency_ms.size();
     r.expected = expected;
     auto lat = st.latency_ms;
-    r.mean = lat.empty() ? 0 : std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
+    r.mean = lat.empty()
+                 ? 0
+                 : std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
     r.p50 = wb::percentile(lat, 50);
     r.p95 = wb::percentile(lat, 95);
     r.p99 = wb::percentile(lat, 99);
@@ -218,14 +223,15 @@ std::string file_safe(std::string s) {
 void write_outputs(const std::string& machine) {
   if (!g_opt.md.empty()) {
     std::ofstream md(g_opt.md);
-    md << "Machine: " << machine << ". Scale " << g_opt.scale << ", short-poll interval T = "
-       << g_opt.poll_ms << " ms, delayed link: "
-       << std::to_string(g_opt.delay_ms) + " ms one-way, "
+    md << "Machine: " << machine << ". Scale " << g_opt.scale
+       << ", short-poll interval T = " << g_opt.poll_ms
+       << " ms, delayed link: " << std::to_string(g_opt.delay_ms) + " ms one-way, "
        << (g_link ? std::string("netns + veth + netem")
                   : "delaying TCP relay (netem unavailable: " + g_link_error + ")")
        << ".\n\n"
           "| Scenario | Transport | p50 ms | p95 ms | p99 ms | max ms | mean ms | model ms | "
-          "mean/model | model (d = WS mean) ms | mean/that | req/event | bytes/event | server CPU µs/event | delivered |\n"
+          "mean/model | model (d = WS mean) ms | mean/that | req/event | bytes/event | server CPU "
+          "µs/event | delivered |\n"
           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& r : g_rows) {
       md << "| " << r.scenario << " | " << r.transport << " | " << fmt("%.2f", r.p50) << " | "
@@ -243,13 +249,14 @@ void write_outputs(const std::string& machine) {
   for (const auto& r : g_rows) {
     if (std::find(scenarios.begin(), scenarios.end(), r.scenario) == scenarios.end())
       scenarios.push_back(r.scenario);
-    std::ofstream dat(g_opt.plot_dir + "/transports-" + file_safe(r.scenario) + "-" + r.transport + ".dat");
+    std::ofstream dat(g_opt.plot_dir + "/transports-" + file_safe(r.scenario) + "-" + r.transport +
+                      ".dat");
     // At most ~500 points per curve (and always the last one): small SVGs.
     std::size_t step = std::max<std::size_t>(1, r.sorted.size() / 500);
     for (std::size_t i = 0; i < r.sorted.size(); ++i)
       if (i % step == 0 || i + 1 == r.sorted.size())
         dat << std::max(r.sorted[i], 0.001) << " "
-          << static_cast<double>(i + 1) / static_cast<double>(r.sorted.size()) << "\n";
+            << static_cast<double>(i + 1) / static_cast<double>(r.sorted.size()) << "\n";
   }
   std::ofstream bytes(g_opt.plot_dir + "/transports-bytes.dat");
   for (const auto& r : g_rows)
@@ -289,14 +296,22 @@ int main(int argc, char** argv) {
       std::size_t n = std::strlen(k);
       return a.compare(0, n, k) == 0 ? argv[i] + n : nullptr;
     };
-    if (auto v = val("--scale=")) g_opt.scale = std::atof(v);
-    else if (auto v2 = val("--md=")) g_opt.md = v2;
-    else if (auto v3 = val("--plot-dir=")) g_opt.plot_dir = v3;
-    else if (auto v4 = val("--poll-ms=")) g_opt.poll_ms = std::atof(v4);
-    else if (auto v5 = val("--delay-ms=")) g_opt.delay_ms = std::atoi(v5);
-    else if (auto v6 = val("--max-clients=")) g_opt.max_clients = std::atoi(v6);
-    else if (a == "--smoke") g_opt.smoke = true;
-    else rest.push_back(argv[i]);
+    if (auto v = val("--scale="))
+      g_opt.scale = std::atof(v);
+    else if (auto v2 = val("--md="))
+      g_opt.md = v2;
+    else if (auto v3 = val("--plot-dir="))
+      g_opt.plot_dir = v3;
+    else if (auto v4 = val("--poll-ms="))
+      g_opt.poll_ms = std::atof(v4);
+    else if (auto v5 = val("--delay-ms="))
+      g_opt.delay_ms = std::atoi(v5);
+    else if (auto v6 = val("--max-clients="))
+      g_opt.max_clients = std::atoi(v6);
+    else if (a == "--smoke")
+      g_opt.smoke = true;
+    else
+      rest.push_back(argv[i]);
   }
   if (g_opt.smoke) {
     g_opt.scale = 0.01;
@@ -332,7 +347,8 @@ int main(int argc, char** argv) {
     // WebSocket first: its mean is the same-run baseline d for the others' model.
     for (auto t : {wb::Transport::kWebSocket, wb::Transport::kSse, wb::Transport::kLongPoll,
                    wb::Transport::kShortPoll})
-      benchmark::RegisterBenchmark((s.name + "/" + wb::transport_name(t)).c_str(), BM_Transport, s, t)
+      benchmark::RegisterBenchmark((s.name + "/" + wb::transport_name(t)).c_str(), BM_Transport, s,
+                                   t)
           ->UseManualTime()
           ->Iterations(1)
           ->Unit(benchmark::kMillisecond);

@@ -69,7 +69,8 @@ TEST(CoreSessionOrdering, MessageBeforeAFailingFrameIsAnsweredBeforeTheClose) {
     std::string bad;
   };
   const std::vector<Case> cases = {
-      {"RSV2 set", masked(FrameBuilder().opcode(Opcode::kText).rsv(false, true, false).payload("x"))},
+      {"RSV2 set",
+       masked(FrameBuilder().opcode(Opcode::kText).rsv(false, true, false).payload("x"))},
       {"reserved data opcode 3", masked(FrameBuilder().opcode(0x3))},
       {"reserved control opcode 11", masked(FrameBuilder().opcode(0xB).payload("p"))},
       {"continuation with no message", client_frame(Opcode::kContinuation, "fragment")},
@@ -187,8 +188,8 @@ TEST(CoreSessionOrdering, DataAfterOurCloseIsStillReceived) {
 // cannot start one (a TLS ClientHello) are refused with 400 at once, not at the timeout.
 TEST(CoreSessionHandshake, BytesThatCannotStartARequestAreRefusedAtOnce) {
   const std::string tls_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
-  for (const std::string& garbage : {tls_hello, std::string(" GET / HTTP/1.1"),
-                                     std::string("GET\x01")}) {
+  for (const std::string& garbage :
+       {tls_hello, std::string(" GET / HTTP/1.1"), std::string("GET\x01")}) {
     for_each_delivery(garbage, [&](const auto& chunks) {
       Session s(SessionConfig{});
       s.start(Millis(0));

@@ -10,13 +10,14 @@
 //    byte-for-byte the input (decoder and builder agree on the wire format);
 //  - apply_mask (word at a time) equals the byte loop at any offset;
 //  - an empty read between pieces (a null span) changes nothing.
+#include "wslab/frame.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "fuzz_support.hpp"
-#include "wslab/frame.hpp"
 
 namespace {
 
@@ -59,7 +60,8 @@ void check_header(const FrameHeader& h, Role role, const DecoderLimits& limits) 
   WSLAB_FUZZ_CHECK((h.payload_length >> 63) == 0, "64-bit length with the MSB set (§5.2)");
   if (limits.require_minimal_length) {
     if (ext == 4) WSLAB_FUZZ_CHECK(h.payload_length > 125, "non-minimal 16-bit length let through");
-    if (ext == 10) WSLAB_FUZZ_CHECK(h.payload_length > 0xFFFF, "non-minimal 64-bit length let through");
+    if (ext == 10)
+      WSLAB_FUZZ_CHECK(h.payload_length > 0xFFFF, "non-minimal 64-bit length let through");
   }
   WSLAB_FUZZ_CHECK(!h.rsv1 && !h.rsv2 && !h.rsv3, "RSV bit let through (§5.2)");
   WSLAB_FUZZ_CHECK(is_defined_opcode(h.opcode), "reserved opcode let through (§5.2)");
@@ -68,7 +70,8 @@ void check_header(const FrameHeader& h, Role role, const DecoderLimits& limits) 
     WSLAB_FUZZ_CHECK(h.payload_length <= kMaxControlPayload, "control frame over 125 (§5.5)");
   }
   WSLAB_FUZZ_CHECK(h.masked == (role == Role::kServer), "wrong masking for the role (§5.1)");
-  WSLAB_FUZZ_CHECK(h.payload_length <= limits.max_frame_payload, "frame over the limit let through");
+  WSLAB_FUZZ_CHECK(h.payload_length <= limits.max_frame_payload,
+                   "frame over the limit let through");
 }
 
 // Feeds `pieces` to a fresh decoder; records frames and checks every event.
@@ -92,7 +95,8 @@ Trace decode(const std::vector<std::string_view>& pieces, Role role, const Decod
         // even in the middle of a header.
         std::span<std::uint8_t> none;
         const FrameDecoder::Event idle = decoder.next(none);
-        WSLAB_FUZZ_CHECK(idle.kind == FrameDecoder::Kind::kNeedMore, "an empty read produced an event");
+        WSLAB_FUZZ_CHECK(idle.kind == FrameDecoder::Kind::kNeedMore,
+                         "an empty read produced an event");
         break;
       }
       if (ev.kind == FrameDecoder::Kind::kError) {
@@ -139,9 +143,12 @@ Trace decode(const std::vector<std::string_view>& pieces, Role role, const Decod
 
 LengthForm form_of(const FrameHeader& h) {
   switch (h.header_length - (h.masked ? 4 : 0)) {
-    case 4: return LengthForm::k16;
-    case 10: return LengthForm::k64;
-    default: return LengthForm::k7;
+    case 4:
+      return LengthForm::k16;
+    case 10:
+      return LengthForm::k64;
+    default:
+      return LengthForm::k7;
   }
 }
 
@@ -157,12 +164,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Trace a = decode(whole, role, limits);
   const Trace b = decode(in.pieces(), role, limits);
 
-  WSLAB_FUZZ_CHECK(a.error == b.error, "whole and chopped streams end differently: " +
-                                           std::string(describe(a.error)) + " vs " +
-                                           std::string(describe(b.error)));
+  WSLAB_FUZZ_CHECK(a.error == b.error,
+                   "whole and chopped streams end differently: " + std::string(describe(a.error)) +
+                       " vs " + std::string(describe(b.error)));
   WSLAB_FUZZ_CHECK(a.frames.size() == b.frames.size(),
-                   "whole: " + std::to_string(a.frames.size()) + " frames, chopped: " +
-                       std::to_string(b.frames.size()));
+                   "whole: " + std::to_string(a.frames.size()) +
+                       " frames, chopped: " + std::to_string(b.frames.size()));
   for (std::size_t i = 0; i < a.frames.size(); ++i) {
     const FrameRecord& fa = a.frames[i];
     const FrameRecord& fb = b.frames[i];
@@ -172,7 +179,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!fa.complete) continue;
     // The builder, given the decoded fields, writes exactly the bytes we read.
     FrameBuilder builder;
-    builder.fin(fa.header.fin).opcode(fa.header.opcode).length_form(form_of(fa.header)).payload(fa.payload);
+    builder.fin(fa.header.fin)
+        .opcode(fa.header.opcode)
+        .length_form(form_of(fa.header))
+        .payload(fa.payload);
     if (fa.header.masked) builder.mask(fa.header.mask);
     const std::string rebuilt = builder.build();
     const std::string_view original =

@@ -530,12 +530,13 @@ Spec spec(std::string id, std::string section, std::string rule, int points,
 }  // namespace
 
 void register_heartbeat_cases(Catalog& cat) {
-  add(cat, spec("heartbeat.ping.idle-connection", "5.5.2", kKeepaliveRule, 2,
-               "Connect and send nothing; expect a Ping within the ping interval (x1.5 + 200 ms).",
-               "Start the heartbeat when the connection opens; net's loop calls on_tick at "
-               "next_deadline(): queue a Ping when poll() says kSendPing.",
-               kIdleTimeout),
-          run_idle_ping);
+  add(cat,
+      spec("heartbeat.ping.idle-connection", "5.5.2", kKeepaliveRule, 2,
+           "Connect and send nothing; expect a Ping within the ping interval (x1.5 + 200 ms).",
+           "Start the heartbeat when the connection opens; net's loop calls on_tick at "
+           "next_deadline(): queue a Ping when poll() says kSendPing.",
+           kIdleTimeout),
+      run_idle_ping);
   add(cat,
       spec("heartbeat.ping.control-frame", "5.5", kControlRule, 1,
            "The server's heartbeat Ping is a valid control frame: FIN set, no RSV bits, opcode 9, "
@@ -576,13 +577,14 @@ void register_heartbeat_cases(Catalog& cat) {
            "do not treat it as an error.",
            kLongTimeout),
       [](CaseContext& ctx) { return run_busy(ctx, true); });
-  add(cat, spec("heartbeat.pong.unsolicited-before-ping", "5.5.3", kUnsolicitedRule, 1,
-               "Send an unsolicited Pong right after the handshake, then answer Pings; expect no "
-               "answer to it, Pings as usual and a working echo.",
-               "on_pong must not assume a Ping is outstanding (an empty optional is not a send "
-               "time).",
-               kLongTimeout),
-          run_unsolicited_first);
+  add(cat,
+      spec("heartbeat.pong.unsolicited-before-ping", "5.5.3", kUnsolicitedRule, 1,
+           "Send an unsolicited Pong right after the handshake, then answer Pings; expect no "
+           "answer to it, Pings as usual and a working echo.",
+           "on_pong must not assume a Ping is outstanding (an empty optional is not a send "
+           "time).",
+           kLongTimeout),
+      run_unsolicited_first);
 }
 
 }  // namespace wslab::harness

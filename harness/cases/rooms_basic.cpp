@@ -29,8 +29,9 @@ void add_handshake_cases(Catalog& cat) {
       cat,
       {.id = "rooms.handshake.selects-subprotocol",
        .section = "rooms §1",
-       .rule = "The client MUST offer wslab.rooms.v1 in Sec-WebSocket-Protocol (it may offer others "
-               "too). The server MUST select exactly wslab.rooms.v1 in its 101 response.",
+       .rule =
+           "The client MUST offer wslab.rooms.v1 in Sec-WebSocket-Protocol (it may offer others "
+           "too). The server MUST select exactly wslab.rooms.v1 in its 101 response.",
        .description = "Offer \"chat.example, wslab.rooms.v1\"; expect a 101 that selects exactly "
                       "wslab.rooms.v1.",
        .hint = "Look for wslab.rooms.v1 among all offered names (in any order, in one header or "
@@ -172,14 +173,13 @@ void add_join_cases(Catalog& cat) {
           stop(Verdict::kFail, "B's joined lists members " + members_text(both),
                "members " + members_text(jb.members), describe(ServerEvent{jb}));
         }
-        a.await<ev::Presence>("presence join " + c.name() + " at A (rooms §5.5)",
-                              [&](const ev::Presence& p) {
-                                return p.room == room && p.name == c.name() &&
-                                       p.action == ev::PresenceAction::kJoin;
-                              });
+        a.await<ev::Presence>(
+            "presence join " + c.name() + " at A (rooms §5.5)", [&](const ev::Presence& p) {
+              return p.room == room && p.name == c.name() && p.action == ev::PresenceAction::kJoin;
+            });
         return pass("joined [A], joined [A, B], presence join B at A",
-                    "joined " + members_text(ja.members) + ", joined " +
-                        members_text(jb.members) + ", presence join " + c.name());
+                    "joined " + members_text(ja.members) + ", joined " + members_text(jb.members) +
+                        ", presence join " + c.name());
       });
 
   add_rooms_case(
@@ -204,9 +204,8 @@ void add_join_cases(Catalog& cat) {
         a.say(room, "hello room");
         std::string detail;
         for (RoomsClient* m : {&a, &c}) {
-          auto msg = m->await<ev::Message>(
-              "message \"hello room\" at " + m->label(),
-              [&](const ev::Message& x) { return x.room == room; });
+          auto msg = m->await<ev::Message>("message \"hello room\" at " + m->label(),
+                                           [&](const ev::Message& x) { return x.room == room; });
           if (msg.text != "hello room" || msg.from != a.name() || msg.seq != ja.seq + 1) {
             stop(Verdict::kFail,
                  "message seq " + std::to_string(ja.seq + 1) + " from " + a.name() +
@@ -245,11 +244,10 @@ void add_join_cases(Catalog& cat) {
         if (ref == nullptr || *ref != "x") {
           stop(Verdict::kFail, "left with ref \"x\" (rooms §2)", describe(ServerEvent{left}));
         }
-        auto p = a.await<ev::Presence>("presence leave " + c.name() + " at A",
-                                       [&](const ev::Presence& x) {
-                                         return x.room == room && x.name == c.name() &&
-                                                x.action == ev::PresenceAction::kLeave;
-                                       });
+        auto p = a.await<ev::Presence>(
+            "presence leave " + c.name() + " at A", [&](const ev::Presence& x) {
+              return x.room == room && x.name == c.name() && x.action == ev::PresenceAction::kLeave;
+            });
         if (p.reason != ev::LeaveReason::kLeft) {
           stop(Verdict::kFail, "presence leave with reason left", describe(ServerEvent{p}));
         }
@@ -285,7 +283,8 @@ void add_join_cases(Catalog& cat) {
         auto t = a.await<ev::Typing>("typing from " + c.name() + " at A",
                                      [&](const ev::Typing& x) { return x.room == room; });
         if (t.from != c.name() || !t.active) {
-          stop(Verdict::kFail, "typing from " + c.name() + " active true", describe(ServerEvent{t}));
+          stop(Verdict::kFail, "typing from " + c.name() + " active true",
+               describe(ServerEvent{t}));
         }
         c.ping_pong(41, "typing");
         return pass("typing at A only", describe(ServerEvent{t}));
@@ -315,14 +314,12 @@ void add_disconnect_cases(Catalog& cat) {
         c.join(room);
         std::string bname = c.name();
         c.probe().close();
-        auto p = a.await<ev::Presence>("presence leave " + bname + " at A",
-                                       [&](const ev::Presence& x) {
-                                         return x.room == room && x.name == bname &&
-                                                x.action == ev::PresenceAction::kLeave;
-                                       });
+        auto p =
+            a.await<ev::Presence>("presence leave " + bname + " at A", [&](const ev::Presence& x) {
+              return x.room == room && x.name == bname && x.action == ev::PresenceAction::kLeave;
+            });
         if (p.reason != ev::LeaveReason::kDisconnected) {
-          stop(Verdict::kFail, "presence leave with reason disconnected",
-               describe(ServerEvent{p}));
+          stop(Verdict::kFail, "presence leave with reason disconnected", describe(ServerEvent{p}));
         }
         return pass("presence leave reason disconnected", describe(ServerEvent{p}));
       });

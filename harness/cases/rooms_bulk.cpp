@@ -39,15 +39,15 @@ std::vector<ev::Message> read_all(RoomsClient& c, const std::string& room, std::
   std::vector<ev::Message> got;
   got.reserve(want);
   while (got.size() < want) {
-    auto m = c.await<ev::Message>(
-        "message " + std::to_string(got.size() + 1) + " of " + std::to_string(want) + " at " +
-            c.label(),
-        [&](const ev::Message& x) { return x.room == room; });
+    auto m = c.await<ev::Message>("message " + std::to_string(got.size() + 1) + " of " +
+                                      std::to_string(want) + " at " + c.label(),
+                                  [&](const ev::Message& x) { return x.room == room; });
     std::uint64_t expect = after + got.size() + 1;
     if (m.seq != expect) {
       stop(Verdict::kFail,
-           c.label() + " gets seq " + std::to_string(expect) + " next (increasing, no gaps, rooms "
-                       "§6)",
+           c.label() + " gets seq " + std::to_string(expect) +
+               " next (increasing, no gaps, rooms "
+               "§6)",
            "seq " + std::to_string(m.seq) + " after " + std::to_string(got.size()) + " messages",
            describe(ServerEvent{m}));
     }
@@ -119,8 +119,8 @@ void add_order_case(Catalog& cat) {
           seen.push_back(read_all(*cs[k], room, kMembers * kEach, joined[k].seq));
         }
         same_conversation(seen, sent_by);
-        return pass("40 messages, seq 1..40, the same order at all 4 members",
-                    "as expected", "joined.seq of the fresh room: " + std::to_string(joined[0].seq));
+        return pass("40 messages, seq 1..40, the same order at all 4 members", "as expected",
+                    "joined.seq of the fresh room: " + std::to_string(joined[0].seq));
       });
 }
 
@@ -157,10 +157,10 @@ void add_fanout_case(Catalog& cat) {
           seen.push_back(read_all(*cs[k], room, messages, joined[k].seq));
         }
         same_conversation(seen, sent_by);
-        std::string n = std::to_string(clients) + " members x " + std::to_string(messages) +
-                        " messages";
-        return pass(n + ", nothing lost", "all " + std::to_string(clients * messages) +
-                                              " deliveries in order");
+        std::string n =
+            std::to_string(clients) + " members x " + std::to_string(messages) + " messages";
+        return pass(n + ", nothing lost",
+                    "all " + std::to_string(clients * messages) + " deliveries in order");
       });
 }
 
@@ -227,10 +227,9 @@ void add_slow_consumer_case(Catalog& cat) {
           }
           if (std::holds_alternative<ev::Message>(n.event)) ++slept;
         }
-        return pass("all " + std::to_string(total) + " messages at each of the 4 readers",
-                    "as expected",
-                    "the sleeper: " + fate + " (" + std::to_string(slept) +
-                        " messages readable at once)");
+        return pass(
+            "all " + std::to_string(total) + " messages at each of the 4 readers", "as expected",
+            "the sleeper: " + fate + " (" + std::to_string(slept) + " messages readable at once)");
       });
 }
 

@@ -1,16 +1,15 @@
 // RoomsClient and the rooms cases' shared helpers (see rooms_client.hpp).
 #include "rooms_client.hpp"
 
-#include "rooms_spec.hpp"
-
 #include <algorithm>
 #include <atomic>
-#include <nlohmann/json.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <type_traits>
 #include <utility>
 
+#include "rooms_spec.hpp"
 #include "wslab/rooms/codec.hpp"
 #include "wslab/rooms/protocol.hpp"
 

@@ -6,10 +6,9 @@
 // Negative checks ("B receives nothing of room X") end on a marker: a message
 // said after the forbidden events in a room B is in; B reads everything up to
 // that marker, and its guard fails the case on anything about room X.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "rooms_client.hpp"
 #include "rooms_spec.hpp"
@@ -131,13 +130,13 @@ void add_name_cases(Catalog& cat) {
         c.login(names.user("b"));
         auto ja = a.join(room);
         c.join(room);
-        c.send_raw(json{{"type", "say"},
-                        {"room", room},
-                        {"text", "I am admin"},
-                        {"from", "admin"},
-                        {"seq", 999999},
-                        {"ts", 1}}
-                       .dump());
+        c.send_raw(json{
+            {"type", "say"},
+            {"room", room},
+            {"text", "I am admin"},
+            {"from", "admin"},
+            {"seq", 999999},
+            {"ts", 1}}.dump());
         std::string detail;
         for (RoomsClient* m : {&a, &c}) {
           auto msg = m->await<ev::Message>("B's message at " + m->label(),
@@ -193,8 +192,8 @@ void add_private_cases(Catalog& cat) {
         a.send(r::ClientMessage{r::client::Private{t.name(), "psst"}, std::nullopt});
         auto mine = a.await<ev::Private>("A's confirmation of its private",
                                          [](const ev::Private&) { return true; });
-        auto theirs = t.await<ev::Private>("the private at B",
-                                           [](const ev::Private&) { return true; });
+        auto theirs =
+            t.await<ev::Private>("the private at B", [](const ev::Private&) { return true; });
         for (const auto* p : {&mine, &theirs}) {
           if (p->from != a.name() || p->to != t.name() || p->text != "psst") {
             stop(Verdict::kFail, "private from " + a.name() + " to " + t.name() + " \"psst\"",
@@ -325,10 +324,9 @@ void add_close_cases(Catalog& cat) {
         Names names(ctx);
         RoomsClient a(ctx, b, 0, "A");
         a.login(names.user("a"));
-        std::string big = json{{"type", "say"},
-                               {"room", names.room("big")},
-                               {"text", std::string(20000, 'x')}}
-                              .dump();
+        std::string big =
+            json{{"type", "say"}, {"room", names.room("big")}, {"text", std::string(20000, 'x')}}
+                .dump();
         a.send_raw(big);
         return expect_close(a, b, 1009, "a 20000-byte message");
       });

@@ -65,10 +65,10 @@ CaseResult presence_disconnect(CaseContext& ctx, const Budget& budget) {
   c.login(names.user("p2"));
   for (auto* m : {&a, &b, &c}) m->join(room);
   c.probe().close();  // TCP close without a Close frame: "disconnected"
-  const std::string expected = "presence {name:\"" + c.name() +
-                               "\", action:\"leave\", reason:\"disconnected\"} to " + a.name() +
-                               " and " + b.name() + " after " + c.name() + "'s TCP connection (on " +
-                               c.where() + ") closed without a Close frame";
+  const std::string expected =
+      "presence {name:\"" + c.name() + "\", action:\"leave\", reason:\"disconnected\"} to " +
+      a.name() + " and " + b.name() + " after " + c.name() + "'s TCP connection (on " + c.where() +
+      ") closed without a Close frame";
   for (auto* m : {&a, &b}) {
     auto p = m->await<ev::Presence>(expected, [&](const ev::Presence& x) {
       return x.name == c.name() && x.action == ev::PresenceAction::kLeave;
@@ -106,7 +106,8 @@ CaseResult members_and_names(CaseContext& ctx, const Budget& budget) {
   for (const auto& n : want) listed += (listed.empty() ? "" : ", ") + n;
   const std::string expected = names_expected + "; joined.members of the last to join lists " +
                                "the members of every instance: [" + listed + "]";
-  if (got != want) stop(Verdict::kFail, expected, c.label() + " got " + describe(ServerEvent{joined}));
+  if (got != want)
+    stop(Verdict::kFail, expected, c.label() + " got " + describe(ServerEvent{joined}));
   return pass(expected, "as expected (" + spread(ctx, 3) + ")");
 }
 
@@ -177,8 +178,9 @@ CaseResult one_order(CaseContext& ctx, const Budget& budget) {
           expected + " (" + m[k]->label() + " had " + std::to_string(seen[k].size()) + ")",
           [&](const ev::Message& x) { return x.room == room; });
       if (prev != 0 && e.seq != prev + 1) {
-        stop(Verdict::kFail, expected,
-             m[k]->label() + " got seq " + std::to_string(e.seq) + " after " + std::to_string(prev));
+        stop(
+            Verdict::kFail, expected,
+            m[k]->label() + " got seq " + std::to_string(e.seq) + " after " + std::to_string(prev));
       }
       prev = e.seq;
       seen[k].push_back(std::to_string(e.seq) + " " + e.from + ":" + e.text);
@@ -189,8 +191,8 @@ CaseResult one_order(CaseContext& ctx, const Budget& budget) {
       std::size_t i = 0;
       while (i < seen[0].size() && seen[k][i] == seen[0][i]) ++i;
       stop(Verdict::kFail, expected,
-           m[0]->label() + " and " + m[k]->label() + " differ at message " +
-               std::to_string(i + 1) + ": \"" + seen[0][i] + "\" vs \"" + seen[k][i] + "\"");
+           m[0]->label() + " and " + m[k]->label() + " differ at message " + std::to_string(i + 1) +
+               ": \"" + seen[0][i] + "\" vs \"" + seen[k][i] + "\"");
     }
   }
   return pass(expected, "one order (" + spread(ctx, 3) + ")");

@@ -59,7 +59,8 @@ std::string row(const std::string& name, const Counts& c) {
   for (int v : {c.pass, c.non_strict, c.info, c.fail, c.timeout, c.error}) {
     r += "<td>" + std::to_string(v) + "</td>";
   }
-  return r + "<td>" + std::to_string(c.points) + "/" + std::to_string(c.max_points) + "</td></tr>\n";
+  return r + "<td>" + std::to_string(c.points) + "/" + std::to_string(c.max_points) +
+         "</td></tr>\n";
 }
 
 void dd(std::string& out, std::string_view term, const std::string& value, bool pre = false) {
@@ -79,7 +80,8 @@ std::string render_html(const RunReport& report, const ReportOptions& options) {
   out += kStyle;
   out += "</style></head><body>\n";
   out += "<h1>wslab conform</h1>\n<div class=\"mut\">" + xml_escape(report.target_url);
-  if (!report.spawn_command.empty()) out += " &middot; spawned: <code>" + xml_escape(report.spawn_command) + "</code>";
+  if (!report.spawn_command.empty())
+    out += " &middot; spawned: <code>" + xml_escape(report.spawn_command) + "</code>";
   char scale[16];
   std::snprintf(scale, sizeof scale, "%g", report.timeout_scale);
   out += "<br>" + iso8601(report.started) + " &middot; " + std::to_string(totals.total) +
@@ -87,7 +89,8 @@ std::string render_html(const RunReport& report, const ReportOptions& options) {
          std::to_string(report.duration.count()) + " ms &middot; " + std::to_string(report.jobs) +
          " jobs &middot; timeout scale " + scale + (report.strict ? " &middot; strict" : "") +
          (report.quick ? " &middot; quick" : "") + "</div>\n";
-  std::string points = std::to_string(totals.points) + "/" + std::to_string(totals.max_points) + " points";
+  std::string points =
+      std::to_string(totals.points) + "/" + std::to_string(totals.max_points) + " points";
   if (totals.ok()) {
     out += "<div class=\"banner PASS\">PASSED &middot; " + points + "</div>\n";
   } else {
@@ -98,8 +101,9 @@ std::string render_html(const RunReport& report, const ReportOptions& options) {
   if (!report.preflight_error.empty()) {
     out += "<p><b>Could not reach the target:</b> " + xml_escape(report.preflight_error) + "</p>\n";
   }
-  out += "<table><tr><th>group</th><th>pass</th><th>non-strict</th><th>info</th><th>fail</th>"
-         "<th>timeout</th><th>error</th><th>points</th></tr>\n";
+  out +=
+      "<table><tr><th>group</th><th>pass</th><th>non-strict</th><th>info</th><th>fail</th>"
+      "<th>timeout</th><th>error</th><th>points</th></tr>\n";
   for (const auto& g : report.groups()) out += row(g.group, g.counts);
   out += "<tr><th>total</th>" + row("", totals).substr(std::string("<tr><td></td>").size());
   out += "</table>\n";
@@ -107,7 +111,9 @@ std::string render_html(const RunReport& report, const ReportOptions& options) {
     out += "<h2>Server process events</h2><ul>\n";
     for (const auto& e : report.server_events) {
       out += "<li>+" + std::to_string(e.at.count()) + " ms: " + xml_escape(e.what) +
-             (e.case_id.empty() ? "" : " (during <span class=\"id\">" + xml_escape(e.case_id) + "</span>)") +
+             (e.case_id.empty()
+                  ? ""
+                  : " (during <span class=\"id\">" + xml_escape(e.case_id) + "</span>)") +
              "</li>\n";
     }
     out += "</ul>\n";
@@ -128,25 +134,28 @@ std::string render_html(const RunReport& report, const ReportOptions& options) {
   for (const auto& g : report.groups()) {
     out += "<option>" + xml_escape(g.group) + "</option>";
   }
-  out += "</select></label><label><input id=\"q\" type=\"search\" placeholder=\"search\"></label>"
-         "<button id=\"expand\">expand</button> <button id=\"collapse\">collapse</button> "
-         "<span id=\"count\" class=\"mut\"></span></div>\n";
+  out +=
+      "</select></label><label><input id=\"q\" type=\"search\" placeholder=\"search\"></label>"
+      "<button id=\"expand\">expand</button> <button id=\"collapse\">collapse</button> "
+      "<span id=\"count\" class=\"mut\"></span></div>\n";
 
   ReportOptions plain = options;
   plain.color = false;
   for (const auto& o : report.outcomes) {
     std::string v(verdict_name(o.result.verdict));
     out += "<details class=\"case\" data-verdict=\"" + v + "\" data-group=\"" +
-           xml_escape(o.info.group) + "\"" + (o.failed() ? " open" : "") + "><summary><span class=\"badge " +
-           v + "\">" + v + "</span> <span class=\"id\">" + xml_escape(o.info.id) + "</span> " +
-           xml_escape(o.info.description) + " <span class=\"mut\">" +
-           std::to_string(o.duration.count() / 1000) + " ms</span></summary><dl class=\"body\">";
+           xml_escape(o.info.group) + "\"" + (o.failed() ? " open" : "") +
+           "><summary><span class=\"badge " + v + "\">" + v + "</span> <span class=\"id\">" +
+           xml_escape(o.info.id) + "</span> " + xml_escape(o.info.description) +
+           " <span class=\"mut\">" + std::to_string(o.duration.count() / 1000) +
+           " ms</span></summary><dl class=\"body\">";
     std::string where = o.info.group + ", lab " + std::to_string(o.info.lab) + ", " +
                         std::to_string(o.score) + "/" + std::to_string(o.info.points) + " points";
     if (!o.info.autobahn.empty()) where += ", Autobahn " + o.info.autobahn;
     dd(out, "case", where);
     if (!o.info.rfc_section.empty()) {
-      dd(out, "Rule", rule_reference(o.info) + (o.info.rfc_text.empty() ? "" : ": " + o.info.rfc_text));
+      dd(out, "Rule",
+         rule_reference(o.info) + (o.info.rfc_text.empty() ? "" : ": " + o.info.rfc_text));
     }
     dd(out, "expected", o.result.expected);
     dd(out, "observed", o.result.observed);
@@ -158,8 +167,9 @@ std::string render_html(const RunReport& report, const ReportOptions& options) {
     }
     dd(out, "reproduce", reproduce_command(report, o));
     if (!o.wire.empty() && (o.result.verdict != Verdict::kPass || options.wire_for_passing)) {
-      dd(out, "wire log (" + std::to_string(o.bytes_sent) + " B sent, " +
-                  std::to_string(o.bytes_received) + " B received)",
+      dd(out,
+         "wire log (" + std::to_string(o.bytes_sent) + " B sent, " +
+             std::to_string(o.bytes_received) + " B received)",
          render_wire(o.wire, 200, ""), true);
     }
     out += "</dl></details>\n";

@@ -17,10 +17,14 @@ struct Palette {
   }
   [[nodiscard]] std::string verdict(Verdict v) const {
     switch (v) {
-      case Verdict::kPass: return paint("32", verdict_name(v));
-      case Verdict::kNonStrict: return paint("33", verdict_name(v));
-      case Verdict::kInfo: return paint("36", verdict_name(v));
-      default: return paint("1;31", verdict_name(v));
+      case Verdict::kPass:
+        return paint("32", verdict_name(v));
+      case Verdict::kNonStrict:
+        return paint("33", verdict_name(v));
+      case Verdict::kInfo:
+        return paint("36", verdict_name(v));
+      default:
+        return paint("1;31", verdict_name(v));
     }
   }
   [[nodiscard]] std::string bold(std::string_view s) const { return paint("1", s); }
@@ -50,7 +54,8 @@ std::string indent_block(const std::string& text, std::string_view indent) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     auto nl = text.find('\n', pos);
-    out += std::string(indent) + text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos) + "\n";
+    out += std::string(indent) +
+           text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos) + "\n";
     if (nl == std::string::npos) break;
     pos = nl + 1;
   }
@@ -86,7 +91,8 @@ std::string reproduce_command(const RunReport& report, const CaseOutcome& o) {
   if (!report.spawn_command.empty()) {
     if (report.spawn_command == "wslab serve --port 0") return cmd;
     std::string quoted;
-    for (char c : report.spawn_command) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    for (char c : report.spawn_command)
+      quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return cmd + " --spawn '" + quoted + "'";
   }
   return cmd + " " + report.target_url;
@@ -99,8 +105,8 @@ std::string render_failure(const RunReport& report, const CaseOutcome& o,
   std::string out;
   out += p.verdict(o.result.verdict) + "  " + p.bold(i.id) + "  (" + i.group + ", lab " +
          std::to_string(i.lab) + ", " + std::to_string(i.points) +
-         (i.points == 1 ? " point" : " points") + (i.autobahn.empty() ? "" : ", Autobahn " + i.autobahn) +
-         ")\n";
+         (i.points == 1 ? " point" : " points") +
+         (i.autobahn.empty() ? "" : ", Autobahn " + i.autobahn) + ")\n";
   if (!i.description.empty()) out += "  " + i.description + "\n";
   if (!i.rfc_section.empty() || !i.rfc_text.empty()) {
     out += "  " + rule_reference(i) + (i.rfc_text.empty() ? "" : ": " + i.rfc_text) + "\n";
@@ -111,7 +117,8 @@ std::string render_failure(const RunReport& report, const CaseOutcome& o,
   if (!o.runner_note.empty()) out += "  note: " + o.runner_note + "\n";
   if (!o.wire.empty()) {
     out += "  wire log (" + std::to_string(o.bytes_sent) + " B sent, " +
-           std::to_string(o.bytes_received) + " B received; → probe to server, ← server to probe):\n";
+           std::to_string(o.bytes_received) +
+           " B received; → probe to server, ← server to probe):\n";
     out += render_wire(o.wire, options.wire_records, "    ");
   }
   if (!i.hint.empty()) out += "  " + p.bold("hint:") + " " + i.hint + "\n";
@@ -128,8 +135,8 @@ std::string render_text(const RunReport& report, const ReportOptions& options) {
   if (!report.spawn_command.empty()) out += "  (spawned: " + report.spawn_command + ")";
   out += "\n";
   out += std::to_string(totals.total) + " cases (" + report.selection + "), " +
-         std::to_string(report.jobs) + (report.jobs == 1 ? " job" : " jobs") +
-         ", timeout scale " + [&] {
+         std::to_string(report.jobs) + (report.jobs == 1 ? " job" : " jobs") + ", timeout scale " +
+         [&] {
            char b[16];
            std::snprintf(b, sizeof b, "%g", report.timeout_scale);
            return std::string(b);
@@ -139,7 +146,9 @@ std::string render_text(const RunReport& report, const ReportOptions& options) {
 
   if (!report.preflight_error.empty()) {
     out += p.paint("1;31", "Could not reach the target: " + report.preflight_error) + "\n";
-    out += "Is the server running? Start it first, or let wslab start it: --spawn \"./server --port {port}\".\n\n";
+    out +=
+        "Is the server running? Start it first, or let wslab start it: --spawn \"./server --port "
+        "{port}\".\n\n";
   }
 
   out += p.bold(pad_right("group", 16) + pad_left("pass", 8) + pad_left("non-str", 8) +
@@ -194,7 +203,8 @@ std::string render_text(const RunReport& report, const ReportOptions& options) {
   }
 
   out += "\n";
-  std::string points = std::to_string(totals.points) + "/" + std::to_string(totals.max_points) + " points";
+  std::string points =
+      std::to_string(totals.points) + "/" + std::to_string(totals.max_points) + " points";
   if (totals.ok()) {
     out += p.paint("1;32", "PASSED") + ": " + std::to_string(totals.pass) + " pass";
     if (totals.non_strict) out += ", " + std::to_string(totals.non_strict) + " non-strict";

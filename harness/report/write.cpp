@@ -103,9 +103,8 @@ Result<std::vector<std::string>> write_reports(const std::string& dir, const Run
     po.comment = "wslab " + std::string(verdict_name(o.result.verdict)) + " " + o.info.id +
                  "\nexpected: " + o.result.expected + "\nobserved: " + o.result.observed;
     if (!o.info.rfc_section.empty()) po.comment += "\n" + rule_reference(o.info);
-    po.base_unix_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                          o.started.time_since_epoch())
-                          .count();
+    po.base_unix_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(o.started.time_since_epoch()).count();
     auto st = put("pcap/" + file_name_for(o.info.id) + ".pcapng", build_pcapng(o.wire, po));
     if (!st) return Error{st.message()};
   }

@@ -9,12 +9,18 @@ namespace wslab::harness {
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::kPass: return "PASS";
-    case Verdict::kNonStrict: return "NON-STRICT";
-    case Verdict::kInfo: return "INFO";
-    case Verdict::kFail: return "FAIL";
-    case Verdict::kTimeout: return "TIMEOUT";
-    case Verdict::kError: return "ERROR";
+    case Verdict::kPass:
+      return "PASS";
+    case Verdict::kNonStrict:
+      return "NON-STRICT";
+    case Verdict::kInfo:
+      return "INFO";
+    case Verdict::kFail:
+      return "FAIL";
+    case Verdict::kTimeout:
+      return "TIMEOUT";
+    case Verdict::kError:
+      return "ERROR";
   }
   return "ERROR";
 }
@@ -30,7 +36,9 @@ const Case* Catalog::find(std::string_view id) const {
   return nullptr;
 }
 
-std::unique_ptr<Probe> CaseContext::probe() { return probe_at(target); }
+std::unique_ptr<Probe> CaseContext::probe() {
+  return probe_at(target);
+}
 
 std::unique_ptr<Probe> CaseContext::probe_at(const Target& where) {
   if (log == nullptr) throw std::logic_error("CaseContext::probe(): the context has no WireLog");
@@ -50,15 +58,19 @@ std::string rule_reference(const CaseInfo& info) {
 
 std::string_view target_kind_name(TargetKind k) {
   switch (k) {
-    case TargetKind::kEcho: return "echo";
-    case TargetKind::kRooms: return "rooms";
-    case TargetKind::kHeartbeat: return "heartbeat";
+    case TargetKind::kEcho:
+      return "echo";
+    case TargetKind::kRooms:
+      return "rooms";
+    case TargetKind::kHeartbeat:
+      return "heartbeat";
   }
   return "?";
 }
 
 Millis CaseContext::scaled(Millis t) const {
-  return Millis{static_cast<Millis::rep>(std::llround(static_cast<double>(t.count()) * timeout_scale))};
+  return Millis{
+      static_cast<Millis::rep>(std::llround(static_cast<double>(t.count()) * timeout_scale))};
 }
 
 }  // namespace wslab::harness

@@ -7,7 +7,7 @@
 
 namespace wslab::harness {
 
-void register_scale_cases(Catalog& catalog);  // harness/cases/scale.cpp (lab 6)
+void register_scale_cases(Catalog& catalog);      // harness/cases/scale.cpp (lab 6)
 void register_heartbeat_cases(Catalog& catalog);  // harness/cases/heartbeat.cpp (lab 4)
 
 namespace {

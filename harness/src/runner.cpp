@@ -60,7 +60,8 @@ struct Running {
 // Why the case cannot run (its kind of server was not given), or "".
 std::string missing_target(const CaseInfo& info, const CaseContext& ctx) {
   switch (info.needs) {
-    case TargetKind::kEcho: return {};
+    case TargetKind::kEcho:
+      return {};
     case TargetKind::kRooms:
       return ctx.rooms_targets.empty() ? "no rooms server was given (wslab conform --rooms URL)"
                                        : std::string();
@@ -81,8 +82,10 @@ int points_for(const CaseOutcome& o) {
   switch (o.result.verdict) {
     case Verdict::kPass:
     case Verdict::kNonStrict:
-    case Verdict::kInfo: return o.info.points;
-    default: return 0;
+    case Verdict::kInfo:
+      return o.info.points;
+    default:
+      return 0;
   }
 }
 
@@ -293,10 +296,10 @@ class Runner {
       result.verdict = Verdict::kTimeout;
       result.expected = "the case to finish within its timeout of " +
                         std::to_string(scaled_timeout.count()) + " ms";
-      result.observed = "the case was still waiting for the target after " +
-                        std::to_string(scaled_timeout.count() +
-                                       watchdog_grace(scaled_timeout).count()) +
-                        " ms; the runner's watchdog stopped it";
+      result.observed =
+          "the case was still waiting for the target after " +
+          std::to_string(scaled_timeout.count() + watchdog_grace(scaled_timeout).count()) +
+          " ms; the runner's watchdog stopped it";
       if (abandoned) note = "the case thread did not stop when cancelled; it was abandoned";
       // Keep what the case concluded if it returned anyway.
       if (!abandoned && !r.st->cancelled_exception && r.st->exception.empty()) {
@@ -339,9 +342,10 @@ class Runner {
       o.bytes_received = log->bytes_received();
     }
     o.duration = duration;
-    o.started = report_.started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                      (case_start_[i] == Clock::time_point{} ? run_start_ : case_start_[i]) -
-                                      run_start_);
+    o.started =
+        report_.started +
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            (case_start_[i] == Clock::time_point{} ? run_start_ : case_start_[i]) - run_start_);
     o.score = points_for(o);
     report_.outcomes[i] = std::move(o);
     if (!done_flags_[i]) {
@@ -423,14 +427,14 @@ class Runner {
     std::sort(culprits.begin(), culprits.end());
     culprits.erase(std::unique(culprits.begin(), culprits.end()), culprits.end());
 
-    if (culprits.size() == 1 && std::any_of(suspects.begin(), suspects.end(), [&](auto& s) {
-          return s.index == culprits[0];
-        })) {
+    if (culprits.size() == 1 && std::any_of(suspects.begin(), suspects.end(),
+                                            [&](auto& s) { return s.index == culprits[0]; })) {
       // One case was running when the server died: it is the culprit.
       auto& s = *std::find_if(suspects.begin(), suspects.end(),
                               [&](auto& x) { return x.index == culprits[0]; });
       blame(s.index, what, s.st.get(), s.duration, "");
-      report_.server_events.push_back(ServerEvent{since_start(died), what, cases_[s.index]->info.id});
+      report_.server_events.push_back(
+          ServerEvent{since_start(died), what, cases_[s.index]->info.id});
     } else if (!culprits.empty()) {
       // Several candidates: re-run each alone until one kills the server again.
       std::string found;
@@ -448,22 +452,22 @@ class Runner {
           std::string again = options_.server->death_text();
           restart_server();
           report_.server_output_tail = options_.server->last_output_tail();
-          blame(i, again, outcome.get(), std::chrono::duration_cast<std::chrono::microseconds>(
-                                             outcome->end - case_start_[i]),
-                "identified by re-running the cases that were in flight one at a time");
-          report_.server_events.push_back(
-              ServerEvent{since_start(died), what, cases_[i]->info.id});
+          blame(
+              i, again, outcome.get(),
+              std::chrono::duration_cast<std::chrono::microseconds>(outcome->end - case_start_[i]),
+              "identified by re-running the cases that were in flight one at a time");
+          report_.server_events.push_back(ServerEvent{since_start(died), what, cases_[i]->info.id});
           found = cases_[i]->info.id;
         }
       }
       if (found.empty()) {
-        report_.server_events.push_back(ServerEvent{
-            since_start(died),
-            what + " while other cases ran; re-running each alone did not reproduce it", {}});
+        report_.server_events.push_back(
+            ServerEvent{since_start(died),
+                        what + " while other cases ran; re-running each alone did not reproduce it",
+                        {}});
       }
     } else {
-      report_.server_events.push_back(
-          ServerEvent{since_start(died), what + " between cases", {}});
+      report_.server_events.push_back(ServerEvent{since_start(died), what + " between cases", {}});
     }
     for (auto i : reruns) queue.push_front(i);
   }
@@ -492,7 +496,8 @@ class Runner {
     attributed_.insert({i, true});
     CaseResult r;
     r.verdict = Verdict::kFail;
-    r.expected = "the server to survive this case (a bad frame is answered with a Close, not a crash)";
+    r.expected =
+        "the server to survive this case (a bad frame is answered with a Close, not a crash)";
     r.observed = what + " during this case";
     r.detail = "The runner restarted it for the remaining cases.";
     if (!how.empty()) r.detail += " The culprit was " + how + ".";
@@ -535,12 +540,24 @@ bool CaseOutcome::failed() const {
 void Counts::add(const CaseOutcome& o) {
   ++total;
   switch (o.result.verdict) {
-    case Verdict::kPass: ++pass; break;
-    case Verdict::kNonStrict: ++non_strict; break;
-    case Verdict::kInfo: ++info; break;
-    case Verdict::kFail: ++fail; break;
-    case Verdict::kTimeout: ++timeout; break;
-    case Verdict::kError: ++error; break;
+    case Verdict::kPass:
+      ++pass;
+      break;
+    case Verdict::kNonStrict:
+      ++non_strict;
+      break;
+    case Verdict::kInfo:
+      ++info;
+      break;
+    case Verdict::kFail:
+      ++fail;
+      break;
+    case Verdict::kTimeout:
+      ++timeout;
+      break;
+    case Verdict::kError:
+      ++error;
+      break;
   }
   points += o.score;
   max_points += o.info.points;
@@ -555,7 +572,8 @@ Counts RunReport::totals() const {
 std::vector<GroupCounts> RunReport::groups() const {
   std::vector<GroupCounts> out;
   for (const auto& o : outcomes) {
-    auto it = std::find_if(out.begin(), out.end(), [&](auto& g) { return g.group == o.info.group; });
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](auto& g) { return g.group == o.info.group; });
     if (it == out.end()) {
       out.push_back(GroupCounts{o.info.group, {}});
       it = out.end() - 1;
@@ -565,7 +583,9 @@ std::vector<GroupCounts> RunReport::groups() const {
   return out;
 }
 
-int RunReport::exit_code() const { return totals().ok() ? 0 : 1; }
+int RunReport::exit_code() const {
+  return totals().ok() ? 0 : 1;
+}
 
 RunReport run_cases(const std::vector<const Case*>& cases, const RunOptions& options) {
   Runner r(cases, options);

@@ -87,13 +87,16 @@ std::uint16_t pick_free_port() {
   std::uint16_t port = 0;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
     socklen_t len = sizeof addr;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) port = ntohs(addr.sin_port);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      port = ntohs(addr.sin_port);
   }
   ::close(fd);
   return port;
 }
 
-int active_server_group() { return g_active_group.load(); }
+int active_server_group() {
+  return g_active_group.load();
+}
 
 Result<std::unique_ptr<ServerProcess>> ServerProcess::start(ServerSpec spec) {
   std::unique_ptr<ServerProcess> p(new ServerProcess(std::move(spec)));
@@ -102,7 +105,9 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::start(ServerSpec spec) {
   return p;
 }
 
-ServerProcess::~ServerProcess() { stop(); }
+ServerProcess::~ServerProcess() {
+  stop();
+}
 
 std::uint16_t ServerProcess::port() const {
   std::lock_guard lock(mu_);
@@ -240,7 +245,8 @@ Status ServerProcess::launch() {
   }
 
   int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) return Status::fail(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(pipefd, O_CLOEXEC) != 0)
+    return Status::fail(std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -255,8 +261,8 @@ Status ServerProcess::launch() {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);

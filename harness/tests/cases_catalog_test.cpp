@@ -27,7 +27,9 @@ bool has_tag(const CaseInfo& i, std::string_view tag) {
 
 // Plain matchers instead of std::regex: g++ 12 reports a false
 // -Wmaybe-uninitialized inside <regex> at -O2 with sanitizers.
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 // [a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+
 bool is_dotted_id(std::string_view id) {
@@ -62,7 +64,8 @@ bool is_lesson_link(std::string_view s) {
     }
     return true;
   };
-  return slug_ok(s.substr(kPrefix.size() + 2, md - kPrefix.size() - 2)) && slug_ok(s.substr(md + 4));
+  return slug_ok(s.substr(kPrefix.size() + 2, md - kPrefix.size() - 2)) &&
+         slug_ok(s.substr(md + 4));
 }
 
 TEST(HarnessCases, CatalogHasAtLeast380Cases) {

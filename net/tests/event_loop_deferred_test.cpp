@@ -50,8 +50,8 @@ TEST(NetEventLoop, ObjectDestroyedWhileQueuedIsNotRun) {
   Reaper reap(victim);
   Recorder after(log, 8);
   Stopper stop(loop);
-  loop.defer(&reap);          // queued first: frees the victim...
-  loop.defer(victim.get());   // ...whose own entry comes later in the same round
+  loop.defer(&reap);         // queued first: frees the victim...
+  loop.defer(victim.get());  // ...whose own entry comes later in the same round
   loop.defer(&after);
   loop.defer(&stop);
   loop.run();  // before the fix: a call through a freed object (ASan: heap-use-after-free)

@@ -360,9 +360,9 @@ ServerEvent decode_server(const json& j) {
   }
   if (type == "left") return event::Left{j.at("room").get<std::string>(), ref_from(j)};
   if (type == "message") {
-    return event::Message{j.at("room").get<std::string>(), integer_at<std::uint64_t>(j, "seq"),
-                          j.at("from").get<std::string>(), j.at("text").get<std::string>(),
-                          integer_or<std::int64_t>(j, "ts", 0),  j.value("history", false)};
+    return event::Message{j.at("room").get<std::string>(),      integer_at<std::uint64_t>(j, "seq"),
+                          j.at("from").get<std::string>(),      j.at("text").get<std::string>(),
+                          integer_or<std::int64_t>(j, "ts", 0), j.value("history", false)};
   }
   if (type == "presence") {
     event::Presence e;

@@ -6,7 +6,8 @@
 
 namespace wslab::rooms {
 
-Result<TokenSet> load_tokens(const std::vector<std::string>& tokens, const std::string& token_file) {
+Result<TokenSet> load_tokens(const std::vector<std::string>& tokens,
+                             const std::string& token_file) {
   TokenSet set;
   if (!token_file.empty()) {
     std::ifstream in(token_file, std::ios::binary);

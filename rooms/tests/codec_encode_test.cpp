@@ -144,10 +144,10 @@ TEST(RoomsCodec, ServerEventsRoundTrip) {
   // reached an out-of-range double-to-int64 cast, undefined behaviour).
   EXPECT_FALSE(parse_server_event(
       R"({"type":"private","from":"a","to":"b","text":"t","ts":1732321732320001000001000})"));
-  EXPECT_FALSE(parse_server_event(
-      R"({"type":"message","room":"r","seq":1.5,"from":"a","text":"t"})"));
-  EXPECT_FALSE(parse_server_event(
-      R"({"type":"joined","room":"r","seq":1,"members":[],"history":-1})"));
+  EXPECT_FALSE(
+      parse_server_event(R"({"type":"message","room":"r","seq":1.5,"from":"a","text":"t"})"));
+  EXPECT_FALSE(
+      parse_server_event(R"({"type":"joined","room":"r","seq":1,"members":[],"history":-1})"));
 }
 
 // Every client message encodes to what the server's parser reads back.

@@ -3,14 +3,13 @@
 // its own EventLoop thread) and one real redis-server on a free loopback port
 // (--save "" --appendonly no), members spread over them.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <array>
 #include <memory>
@@ -100,8 +99,8 @@ class RedisServer {
       // Never outlive the test binary (a ctest TIMEOUT kills it with SIGKILL).
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       const std::string port = std::to_string(port_);
-      ::execl(WSLAB_REDIS_SERVER, WSLAB_REDIS_SERVER, "--port", port.c_str(), "--bind",
-              "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning",
+      ::execl(WSLAB_REDIS_SERVER, WSLAB_REDIS_SERVER, "--port", port.c_str(), "--bind", "127.0.0.1",
+              "--save", "", "--appendonly", "no", "--loglevel", "warning",
               static_cast<char*>(nullptr));
       ::_exit(127);
     }
@@ -211,7 +210,8 @@ TEST_F(RoomsRedis, OneOrderForAllMembersAcrossInstances) {
   }
   constexpr int kEach = 20;
   for (int k = 0; k < kEach; ++k) {
-    for (auto& member : m) member.send({{"type", "say"}, {"room", "lobby"}, {"text", std::to_string(k)}});
+    for (auto& member : m)
+      member.send({{"type", "say"}, {"room", "lobby"}, {"text", std::to_string(k)}});
   }
   std::array<std::vector<std::string>, 3> seen;
   for (std::size_t i = 0; i < 3; ++i) {
@@ -409,9 +409,8 @@ TEST(RoomsRedisRegistry, PresenceBeforeSubscriptionConfirmedIsNotLost) {
   EXPECT_EQ(p.value("action", ""), "join");
   EXPECT_EQ(a.member_names("lobby"), std::vector<std::string>({"alice", "bob"}));
   // The same join arriving late on the channel is not told twice.
-  const std::string bob_join =
-      std::string("pinstance-b\n") +
-      R"({"type":"presence","room":"lobby","name":"bob","action":"join"})";
+  const std::string bob_join = std::string("pinstance-b\n") +
+                               R"({"type":"presence","room":"lobby","name":"bob","action":"join"})";
   a.on_message("wslab:room:lobby", bob_join);
   EXPECT_TRUE(a.take_pending().empty());
   // A change after the confirmation comes on the channel as usual.

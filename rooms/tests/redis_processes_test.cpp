@@ -29,7 +29,9 @@ using json = nlohmann::json;
 using harness::ServerProcess;
 using harness::ServerSpec;
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+std::string quoted(const std::string& s) {
+  return "'" + s + "'";
+}
 
 std::string url_of(const ServerProcess& s) {
   return "ws://127.0.0.1:" + std::to_string(s.port()) + "/";
@@ -60,7 +62,6 @@ std::unique_ptr<ServerProcess> start_instance(const std::vector<std::string>& ex
   return std::move(*s);
 }
 
-
 struct ConformRun {
   int exit_code = -1;
   std::string output;
@@ -69,8 +70,8 @@ struct ConformRun {
 
 // `wslab conform ARGS --report DIR`, bounded by timeout(1).
 ConformRun conform(const std::string& args, const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("wslab-scale-" + name + "-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("wslab-scale-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string out = (dir / "stdout.txt").string();

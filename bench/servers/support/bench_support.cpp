@@ -97,7 +97,9 @@ SpawnedServer::SpawnedServer(SpawnedServer&& o) noexcept
       stdout_fd_(std::exchange(o.stdout_fd_, -1)),
       port_(o.port_) {}
 
-SpawnedServer::~SpawnedServer() { stop(); }
+SpawnedServer::~SpawnedServer() {
+  stop();
+}
 
 void SpawnedServer::stop() {
   if (pid_ > 0) {

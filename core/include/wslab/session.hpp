@@ -60,7 +60,7 @@ struct SessionConfig {
   ServerHandshakePolicy server;   // role == kServer
   ClientHandshakeRequest client;  // role == kClient
   HeartbeatConfig heartbeat;
-  Millis close_timeout{5000};     // waiting for the peer's Close / the server's FIN
+  Millis close_timeout{5000};  // waiting for the peer's Close / the server's FIN
   Millis handshake_timeout{10000};
   // Server: when true, a valid upgrade request is not answered at once; the
   // session emits event::Upgrade and waits for accept() or reject() (the
@@ -75,7 +75,7 @@ struct SessionConfig {
 namespace event {
 struct Open {  // handshake done
   std::string subprotocol;
-  std::string path;  // server: the request-target
+  std::string path;     // server: the request-target
   HttpRequest request;  // server: the request as parsed
 };
 struct Upgrade {  // server, manual_accept: a valid request awaits accept()/reject()
@@ -89,10 +89,18 @@ struct HandshakeFailed {  // server: we sent an error response; client: bad resp
   int status = 0;
   std::string reason;
 };
-struct Text { std::string data; };
-struct Binary { std::string data; };
-struct Ping { std::string payload; };  // the Pong is already queued
-struct Pong { std::string payload; };
+struct Text {
+  std::string data;
+};
+struct Binary {
+  std::string data;
+};
+struct Ping {
+  std::string payload;
+};  // the Pong is already queued
+struct Pong {
+  std::string payload;
+};
 struct CloseReceived {  // the peer's Close frame
   std::optional<std::uint16_t> code;
   std::string reason;
@@ -101,16 +109,16 @@ struct ProtocolError {  // we failed the connection
   std::uint16_t close_code = 0;
   std::string what;
 };
-struct Closed {  // final event: the transport should be (or is) closed
+struct Closed {               // final event: the transport should be (or is) closed
   std::uint16_t code = 1006;  // the peer's code, 1005 if none, 1006 if abnormal
   std::string reason;
   bool clean = false;  // both Close frames were exchanged
 };
 }  // namespace event
 
-using Event = std::variant<event::Open, event::Upgrade, event::PlainHttp, event::HandshakeFailed, event::Text, event::Binary,
-                           event::Ping, event::Pong, event::CloseReceived, event::ProtocolError,
-                           event::Closed>;
+using Event = std::variant<event::Open, event::Upgrade, event::PlainHttp, event::HandshakeFailed,
+                           event::Text, event::Binary, event::Ping, event::Pong,
+                           event::CloseReceived, event::ProtocolError, event::Closed>;
 
 class Session {
  public:
@@ -182,8 +190,8 @@ class Session {
   SessionState state_ = SessionState::kConnecting;
   Awaiting awaiting_ = Awaiting::kNothing;
   bool in_control_ = false;
-  bool input_paused_ = false;   // in_ holds undecoded bytes after a data-message event
-  bool ignore_input_ = false;   // client: after the peer's Close, only EOF matters
+  bool input_paused_ = false;  // in_ holds undecoded bytes after a data-message event
+  bool ignore_input_ = false;  // client: after the peer's Close, only EOF matters
   bool close_sent_ = false;
   bool close_received_ = false;
   bool close_transport_ = false;
@@ -192,9 +200,9 @@ class Session {
   bool sending_text_ = false;
   Millis close_timeout_;
   Millis last_now_{0};
-  std::string in_;   // unparsed input (handshake head or frames); frames unmask in place here
+  std::string in_;  // unparsed input (handshake head or frames); frames unmask in place here
   std::size_t in_pos_ = 0;  // frames: in_[0, in_pos_) is decoded (non-zero only while paused)
-  std::string out_;  // bytes waiting to be written
+  std::string out_;         // bytes waiting to be written
   std::size_t out_pos_ = 0;
   std::vector<Event> events_;
   std::size_t event_head_ = 0;

@@ -46,19 +46,26 @@ std::optional<std::string> unhex(std::string_view text) {
 
 std::string_view mask_name(MaskMode m) {
   switch (m) {
-    case MaskMode::kMasked: return "masked";
-    case MaskMode::kUnmasked: return "unmasked";
-    case MaskMode::kBitOnly: return "mask-bit-only";
+    case MaskMode::kMasked:
+      return "masked";
+    case MaskMode::kUnmasked:
+      return "unmasked";
+    case MaskMode::kBitOnly:
+      return "mask-bit-only";
   }
   return "masked";
 }
 
 std::string_view form_name(LengthForm f) {
   switch (f) {
-    case LengthForm::kMinimal: return "minimal";
-    case LengthForm::k7: return "7";
-    case LengthForm::k16: return "16";
-    case LengthForm::k64: return "64";
+    case LengthForm::kMinimal:
+      return "minimal";
+    case LengthForm::k7:
+      return "7";
+    case LengthForm::k16:
+      return "16";
+    case LengthForm::k64:
+      return "64";
   }
   return "minimal";
 }
@@ -97,14 +104,21 @@ std::string FrameSpec::build() const {
   FrameBuilder b;
   b.fin(fin).rsv(rsv1, rsv2, rsv3).opcode(opcode).length_form(form).payload(payload);
   switch (mask) {
-    case MaskMode::kMasked: b.mask(key); break;
-    case MaskMode::kUnmasked: b.unmasked(); break;
-    case MaskMode::kBitOnly: b.mask_bit_only(key); break;
+    case MaskMode::kMasked:
+      b.mask(key);
+      break;
+    case MaskMode::kUnmasked:
+      b.unmasked();
+      break;
+    case MaskMode::kBitOnly:
+      b.mask_bit_only(key);
+      break;
   }
   if (declared_length) b.declared_length(*declared_length);
   std::string bytes = b.build();
   for (const auto& [offset, value] : flips) {
-    if (offset < bytes.size()) bytes[offset] = static_cast<char>(static_cast<unsigned char>(bytes[offset]) ^ value);
+    if (offset < bytes.size())
+      bytes[offset] = static_cast<char>(static_cast<unsigned char>(bytes[offset]) ^ value);
   }
   return bytes;
 }
@@ -177,8 +191,8 @@ std::string Conversation::to_text() const {
     os << "frame fin=" << (f.fin ? 1 : 0) << " rsv=" << f.rsv1 << f.rsv2 << f.rsv3
        << " op=" << static_cast<int>(f.opcode) << " mask=" << mask_name(f.mask)
        << " key=" << hex_plain(std::string_view(reinterpret_cast<const char*>(f.key.data()), 4))
-       << " form=" << form_name(f.form) << " len="
-       << (f.declared_length ? std::to_string(*f.declared_length) : std::string("-"))
+       << " form=" << form_name(f.form)
+       << " len=" << (f.declared_length ? std::to_string(*f.declared_length) : std::string("-"))
        << " payload=" << (f.payload.empty() ? std::string("-") : hex_plain(f.payload)) << " flips=";
     if (f.flips.empty()) os << '-';
     for (std::size_t i = 0; i < f.flips.size(); ++i) {
@@ -232,20 +246,29 @@ Result<Conversation> Conversation::from_text(std::string_view text) {
         if (op < 0 || op > 15) return bad("op must be 0-15");
         f.opcode = static_cast<std::uint8_t>(op);
       } else if (key == "mask") {
-        if (value == "masked") f.mask = MaskMode::kMasked;
-        else if (value == "unmasked") f.mask = MaskMode::kUnmasked;
-        else if (value == "mask-bit-only") f.mask = MaskMode::kBitOnly;
-        else return bad("mask must be masked, unmasked or mask-bit-only");
+        if (value == "masked")
+          f.mask = MaskMode::kMasked;
+        else if (value == "unmasked")
+          f.mask = MaskMode::kUnmasked;
+        else if (value == "mask-bit-only")
+          f.mask = MaskMode::kBitOnly;
+        else
+          return bad("mask must be masked, unmasked or mask-bit-only");
       } else if (key == "key") {
         const auto k = unhex(value);
         if (!k || k->size() != 4) return bad("key takes 4 bytes in hex");
         for (std::size_t i = 0; i < 4; ++i) f.key[i] = static_cast<std::uint8_t>((*k)[i]);
       } else if (key == "form") {
-        if (value == "minimal") f.form = LengthForm::kMinimal;
-        else if (value == "7") f.form = LengthForm::k7;
-        else if (value == "16") f.form = LengthForm::k16;
-        else if (value == "64") f.form = LengthForm::k64;
-        else return bad("form must be minimal, 7, 16 or 64");
+        if (value == "minimal")
+          f.form = LengthForm::kMinimal;
+        else if (value == "7")
+          f.form = LengthForm::k7;
+        else if (value == "16")
+          f.form = LengthForm::k16;
+        else if (value == "64")
+          f.form = LengthForm::k64;
+        else
+          return bad("form must be minimal, 7, 16 or 64");
       } else if (key == "len") {
         if (value != "-") f.declared_length = std::strtoull(value.c_str(), nullptr, 10);
       } else if (key == "payload") {

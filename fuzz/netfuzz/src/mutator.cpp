@@ -25,7 +25,9 @@ std::uint64_t pick(std::mt19937_64& rng, std::uint64_t n) {
   return n == 0 ? 0 : std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng);
 }
 
-bool chance(std::mt19937_64& rng, unsigned percent) { return pick(rng, 100) < percent; }
+bool chance(std::mt19937_64& rng, unsigned percent) {
+  return pick(rng, 100) < percent;
+}
 
 std::size_t pick_frame(const Conversation& c, std::mt19937_64& rng) {
   return static_cast<std::size_t>(pick(rng, c.frames.size()));
@@ -64,7 +66,8 @@ std::vector<Conversation> seed_conversations() {
     c.frames = std::move(frames);
     for (std::size_t i = 0; i < c.frames.size(); ++i) {
       // Distinct, fixed keys: determinism without sharing one key everywhere.
-      c.frames[i].key = {static_cast<std::uint8_t>(0x37 + i), 0xFA, 0x21, static_cast<std::uint8_t>(0x3D + i)};
+      c.frames[i].key = {static_cast<std::uint8_t>(0x37 + i), 0xFA, 0x21,
+                         static_cast<std::uint8_t>(0x3D + i)};
     }
     seeds.push_back(std::move(c));
   };
@@ -123,12 +126,12 @@ std::string mutate(Conversation& c, std::mt19937_64& rng) {
       const auto actual = static_cast<std::int64_t>(f.payload.size());
       if (chance(rng, 20)) {
         static constexpr std::array<std::uint64_t, 4> kHuge = {65536, 1ull << 32, 1ull << 60,
-                                                              1ull << 63};
+                                                               1ull << 63};
         f.form = LengthForm::k64;
         f.declared_length = kHuge[pick(rng, kHuge.size())];
       } else {
-        f.declared_length =
-            static_cast<std::uint64_t>(std::max<std::int64_t>(0, actual + kDelta[pick(rng, kDelta.size())]));
+        f.declared_length = static_cast<std::uint64_t>(
+            std::max<std::int64_t>(0, actual + kDelta[pick(rng, kDelta.size())]));
       }
       return "declared length " + std::to_string(*f.declared_length);
     }
@@ -140,20 +143,28 @@ std::string mutate(Conversation& c, std::mt19937_64& rng) {
       f.fin = true;
       const auto code = odd_close_code(rng);
       f.payload = chance(rng, 10) ? std::string(1, '\x03') : encode_close_payload(code, "");
-      if (chance(rng, 25)) f.payload += chance(rng, 50) ? std::string("\xc0\xaf") : std::string(123, 'r');
+      if (chance(rng, 25))
+        f.payload += chance(rng, 50) ? std::string("\xc0\xaf") : std::string(123, 'r');
       return "close body (code " + std::to_string(code) + ")";
     }
     case 10: {  // insert a frame: a copy, or a new ping/continuation/text fragment
       FrameSpec extra = f;
       switch (pick(rng, 4)) {
-        case 0: extra = frame(Opcode::kPing, "ins"); break;
-        case 1: extra = frame(Opcode::kContinuation, "cont", chance(rng, 50)); break;
-        case 2: extra = frame(Opcode::kText, "frag", false); break;
-        default: break;
+        case 0:
+          extra = frame(Opcode::kPing, "ins");
+          break;
+        case 1:
+          extra = frame(Opcode::kContinuation, "cont", chance(rng, 50));
+          break;
+        case 2:
+          extra = frame(Opcode::kText, "frag", false);
+          break;
+        default:
+          break;
       }
       extra.key = {0x5A, static_cast<std::uint8_t>(pick(rng, 256)), 0xA5, 0x0F};
-      c.frames.insert(c.frames.begin() + static_cast<std::ptrdiff_t>(pick(rng, c.frames.size() + 1)),
-                      extra);
+      c.frames.insert(
+          c.frames.begin() + static_cast<std::ptrdiff_t>(pick(rng, c.frames.size() + 1)), extra);
       return "insert frame";
     }
     case 11:
@@ -188,7 +199,8 @@ std::string mutate(Conversation& c, std::mt19937_64& rng) {
       const std::size_t size = c.stream().size();
       if (size < 2) return "byte by byte (too short)";
       const auto start = pick(rng, size - 1);
-      for (std::size_t k = start + 1; k < size && k < start + 12; ++k) c.cuts.push_back({k, Millis{0}});
+      for (std::size_t k = start + 1; k < size && k < start + 12; ++k)
+        c.cuts.push_back({k, Millis{0}});
       return "byte by byte";
     }
     default: {  // a longer text payload (may be fragmented by a later mutation)

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -23,10 +23,14 @@ namespace wslab::netfuzz {
 
 std::string_view kind_name(Finding::Kind k) {
   switch (k) {
-    case Finding::Kind::kDifference: return "difference";
-    case Finding::Kind::kViolation: return "violation";
-    case Finding::Kind::kCrash: return "crash";
-    case Finding::Kind::kHang: return "hang";
+    case Finding::Kind::kDifference:
+      return "difference";
+    case Finding::Kind::kViolation:
+      return "violation";
+    case Finding::Kind::kCrash:
+      return "crash";
+    case Finding::Kind::kHang:
+      return "hang";
   }
   return "finding";
 }
@@ -93,7 +97,8 @@ class Fuzzer {
         spec.shell_command = opt_.spawn;
       } else {
         std::istringstream words(opt_.spawn);
-        spec.argv.assign(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>());
+        spec.argv.assign(std::istream_iterator<std::string>(words),
+                         std::istream_iterator<std::string>());
       }
       auto proc = harness::ServerProcess::start(spec);
       if (!proc) return Status::fail("--spawn: " + proc.error());
@@ -119,7 +124,8 @@ class Fuzzer {
     }
     std::string detail;
     if (check_alive(target_, Millis{3000}, &detail) != Liveness::kAlive)
-      return Status::fail("the target " + target_.url() + " does not answer a valid handshake: " + detail);
+      return Status::fail("the target " + target_.url() +
+                          " does not answer a valid handshake: " + detail);
     if (check_alive(reference_, Millis{3000}, &detail) != Liveness::kAlive)
       return Status::fail("the reference " + reference_.url() + " does not answer: " + detail);
     out_ << "wslab fuzz: target " << target_.url() << (process_ ? " (spawned)" : "")
@@ -200,7 +206,8 @@ class Fuzzer {
       last = first + 1;
     }
     for (std::uint64_t run = first; run < last; ++run) {
-      if (opt_.seconds && std::chrono::duration<double>(Clock::now() - start).count() >= *opt_.seconds)
+      if (opt_.seconds &&
+          std::chrono::duration<double>(Clock::now() - start).count() >= *opt_.seconds)
         break;
       if (summary_.findings.size() >= opt_.max_findings) {
         out_ << "stopping: " << opt_.max_findings << " distinct findings\n";
@@ -227,8 +234,10 @@ class Fuzzer {
     ++summary_.runs;
     Evaluation e = evaluate(*conv);
     out_ << "replaying " << opt_.replay_file << ":\n" << conv->describe();
-    out_ << "  target:    " << describe(e.target) << "\n  reference: " << describe(e.reference) << "\n";
-    if (!e.oracle.reference_unreliable.empty()) out_ << "  oracle:    " << describe(normalize_oracle(e.oracle)) << "\n";
+    out_ << "  target:    " << describe(e.target) << "\n  reference: " << describe(e.reference)
+         << "\n";
+    if (!e.oracle.reference_unreliable.empty())
+      out_ << "  oracle:    " << describe(normalize_oracle(e.oracle)) << "\n";
     for (const auto& r : e.comparison.rules) out_ << "  rule: " << r << "\n";
     (void)one_run(0, *conv, {"replay of " + opt_.replay_file}, &e);
   }
@@ -241,8 +250,8 @@ class Fuzzer {
       // The reference refused a handshake (overload?): try once more.
       e = evaluate(c);
       if (!e.reference_ok) {
-        out_ << "run " << run << ": the reference did not accept a connection (" << e.reference.detail
-             << "); stopping\n";
+        out_ << "run " << run << ": the reference did not accept a connection ("
+             << e.reference.detail << "); stopping\n";
         return false;
       }
     }
@@ -263,18 +272,22 @@ class Fuzzer {
       if (process_ && opt_.minimize) {
         // Delta debugging on "the target dies", restarting it after every death.
         restart_target();
-        f.conversation = minimize(c, [&](const Conversation& cand) {
-          (void)run_conversation(target_, cand, opt_.run);
-          Finding::Kind k{};
-          std::string d;
-          const bool dead = !target_alive(&k, &d);
-          if (dead) restart_target();
-          return dead && k == down_kind;
-        }, &f.minimize_runs);
+        f.conversation = minimize(
+            c,
+            [&](const Conversation& cand) {
+              (void)run_conversation(target_, cand, opt_.run);
+              Finding::Kind k{};
+              std::string d;
+              const bool dead = !target_alive(&k, &d);
+              if (dead) restart_target();
+              return dead && k == down_kind;
+            },
+            &f.minimize_runs);
       }
       report(f);
       if (process_ && restart_target()) return true;
-      out_ << "the target is down: stopping (start it again, or use --spawn so the fuzzer can restart it)\n";
+      out_ << "the target is down: stopping (start it again, or use --spawn so the fuzzer can "
+              "restart it)\n";
       return false;
     }
     if (!e.target.violations.empty()) {
@@ -283,11 +296,15 @@ class Fuzzer {
       f.signature = "violation|" + first.substr(0, first.find(':'));
       if (!seen(f.signature)) {
         if (opt_.minimize) {
-          f.conversation = minimize(c, [&](const Conversation& cand) {
-            const Evaluation x = evaluate(cand);
-            return !x.target.violations.empty() &&
-                   x.target.violations.front().substr(0, first.find(':')) == first.substr(0, first.find(':'));
-          }, &f.minimize_runs);
+          f.conversation = minimize(
+              c,
+              [&](const Conversation& cand) {
+                const Evaluation x = evaluate(cand);
+                return !x.target.violations.empty() &&
+                       x.target.violations.front().substr(0, first.find(':')) ==
+                           first.substr(0, first.find(':'));
+              },
+              &f.minimize_runs);
         }
         report(f);
       }
@@ -313,11 +330,14 @@ class Fuzzer {
     if (opt_.minimize) {
       const std::string target_terminal = e.target.terminal;
       const std::string reference_terminal = e.reference.terminal;
-      f.conversation = minimize(c, [&](const Conversation& cand) {
-        const Evaluation x = evaluate(cand);
-        return !x.comparison.same && x.target.terminal == target_terminal &&
-               x.reference.terminal == reference_terminal;
-      }, &f.minimize_runs);
+      f.conversation = minimize(
+          c,
+          [&](const Conversation& cand) {
+            const Evaluation x = evaluate(cand);
+            return !x.comparison.same && x.target.terminal == target_terminal &&
+                   x.reference.terminal == reference_terminal;
+          },
+          &f.minimize_runs);
       const Evaluation final_eval = evaluate(f.conversation);
       f.target = final_eval.target;
       f.reference = final_eval.reference;
@@ -327,8 +347,9 @@ class Fuzzer {
     return true;
   }
 
-  Finding make_finding(Finding::Kind kind, std::uint64_t run, std::string what, const Conversation& c,
-                       const std::vector<std::string>& mutations, const Evaluation& e) {
+  Finding make_finding(Finding::Kind kind, std::uint64_t run, std::string what,
+                       const Conversation& c, const std::vector<std::string>& mutations,
+                       const Evaluation& e) {
     Finding f;
     f.kind = kind;
     f.run = run;
@@ -374,7 +395,8 @@ class Fuzzer {
       for (std::size_t begin = 0; begin < size; begin += chunk) {
         Conversation cand = c;
         const auto first = cand.frames.begin() + static_cast<std::ptrdiff_t>(begin);
-        cand.frames.erase(first, first + static_cast<std::ptrdiff_t>(std::min(chunk, size - begin)));
+        cand.frames.erase(first,
+                          first + static_cast<std::ptrdiff_t>(std::min(chunk, size - begin)));
         if (!cand.frames.empty() && test(cand)) {
           c = std::move(cand);
           n = std::max<std::size_t>(n - 1, 2);
@@ -432,7 +454,9 @@ class Fuzzer {
         if (!change(cand.frames[fi])) return;
         if (test(cand)) c = std::move(cand);
       };
-      simplify([](FrameSpec& f) { return f.declared_length ? (f.declared_length.reset(), true) : false; });
+      simplify([](FrameSpec& f) {
+        return f.declared_length ? (f.declared_length.reset(), true) : false;
+      });
       simplify([](FrameSpec& f) {
         return f.form != LengthForm::kMinimal ? (f.form = LengthForm::kMinimal, true) : false;
       });
@@ -449,22 +473,25 @@ class Fuzzer {
     if (!opt_.save_dir.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(opt_.save_dir, ec);
-      const std::string path = opt_.save_dir + "/finding-" + std::to_string(summary_.findings.size() + 1) + "-" +
+      const std::string path = opt_.save_dir + "/finding-" +
+                               std::to_string(summary_.findings.size() + 1) + "-" +
                                std::string(kind_name(f.kind)) + ".conv";
       std::ofstream file(path, std::ios::binary);
-      file << "# " << kind_name(f.kind) << " (run " << f.run << ", seed " << opt_.seed << "): " << f.what
-           << "\n"
+      file << "# " << kind_name(f.kind) << " (run " << f.run << ", seed " << opt_.seed
+           << "): " << f.what << "\n"
            << f.conversation.to_text();
       if (file) f.saved_as = path;
     }
     out_ << "\n[" << kind_name(f.kind) << "] run " << f.run << ": " << f.what << "\n";
     if (!f.mutations.empty()) {
       out_ << "  mutations: ";
-      for (std::size_t i = 0; i < f.mutations.size(); ++i) out_ << (i ? ", " : "") << f.mutations[i];
+      for (std::size_t i = 0; i < f.mutations.size(); ++i)
+        out_ << (i ? ", " : "") << f.mutations[i];
       out_ << "\n";
     }
     if (f.kind == Finding::Kind::kDifference || f.kind == Finding::Kind::kViolation) {
-      out_ << "  target:    " << describe(f.target) << "\n  reference: " << describe(f.reference) << "\n";
+      out_ << "  target:    " << describe(f.target) << "\n  reference: " << describe(f.reference)
+           << "\n";
     }
     for (const auto& r : f.rules) out_ << "  rule applied: " << r << "\n";
     out_ << "  conversation";
@@ -473,9 +500,10 @@ class Fuzzer {
            << " frame(s) in " << f.minimize_runs << " runs)";
     }
     out_ << ", sent after a valid opening handshake:\n" << f.conversation.describe();
-    out_ << "  reproduce: " << reproduce_prefix() << " --seed " << opt_.seed << " --only-run " << f.run
-         << " --no-minimize\n";
-    if (!f.saved_as.empty()) out_ << "             " << reproduce_prefix() << " --replay " << f.saved_as << "\n";
+    out_ << "  reproduce: " << reproduce_prefix() << " --seed " << opt_.seed << " --only-run "
+         << f.run << " --no-minimize\n";
+    if (!f.saved_as.empty())
+      out_ << "             " << reproduce_prefix() << " --replay " << f.saved_as << "\n";
     if (process_ && (f.kind == Finding::Kind::kCrash || f.kind == Finding::Kind::kHang)) {
       const std::string tail = process_->last_output_tail();
       if (!tail.empty()) {
@@ -490,14 +518,15 @@ class Fuzzer {
   }
 
   void print_summary() {
-    out_ << "\nwslab fuzz: " << summary_.runs << " run(s) in " << static_cast<int>(summary_.seconds * 10) / 10.0
-         << " s (seed " << opt_.seed << "): " << summary_.same << " same after normalisation ("
-         << summary_.rules_applied << " by a rule, " << summary_.oracle_compared
-         << " against core's oracle), " << summary_.unstable << " unstable\n";
+    out_ << "\nwslab fuzz: " << summary_.runs << " run(s) in "
+         << static_cast<int>(summary_.seconds * 10) / 10.0 << " s (seed " << opt_.seed
+         << "): " << summary_.same << " same after normalisation (" << summary_.rules_applied
+         << " by a rule, " << summary_.oracle_compared << " against core's oracle), "
+         << summary_.unstable << " unstable\n";
     out_ << "findings: " << summary_.count(Finding::Kind::kDifference) << " difference(s), "
          << summary_.count(Finding::Kind::kViolation) << " violation(s), "
-         << summary_.count(Finding::Kind::kCrash) << " crash(es), " << summary_.count(Finding::Kind::kHang)
-         << " hang(s)";
+         << summary_.count(Finding::Kind::kCrash) << " crash(es), "
+         << summary_.count(Finding::Kind::kHang) << " hang(s)";
     std::uint64_t repeats = 0;
     for (const auto& f : summary_.findings) repeats += f.repeats - 1;
     if (repeats > 0) out_ << " (+" << repeats << " repeat(s) of the same)";

@@ -42,8 +42,8 @@
 #include "wslab/netfuzz/outcome.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "wslab/close.hpp"
@@ -89,7 +89,8 @@ bool stops_inside_frame(std::string_view s) {
             static_cast<unsigned char>(s[pos + 3]);
     } else if (len7 == 127) {
       len = 0;
-      for (std::size_t i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(s[pos + 2 + i]);
+      for (std::size_t i = 0; i < 8; ++i)
+        len = (len << 8) | static_cast<unsigned char>(s[pos + 2 + i]);
     }
     if (len > s.size() - pos - header) return true;
     pos += header + static_cast<std::size_t>(len);
@@ -97,7 +98,9 @@ bool stops_inside_frame(std::string_view s) {
   return false;
 }
 
-bool disputed_code(std::uint16_t c) { return (c >= 1012 && c <= 1014) || c >= 5000; }
+bool disputed_code(std::uint16_t c) {
+  return (c >= 1012 && c <= 1014) || c >= 5000;
+}
 
 constexpr const char* kR8 =
     "R8 control payload not UTF-8: libwebsockets fails a Ping/Pong whose payload is not UTF-8 "
@@ -116,7 +119,11 @@ std::vector<std::size_t> frame_ends(std::string_view s) {
     if (s.size() - pos >= 2) {
       const auto b1 = static_cast<unsigned char>(s[pos + 1]);
       const std::size_t len7 = b1 & 0x7F;
-      const std::size_t header = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) ? 4 : 0);
+      const std::size_t header = 2 +
+                                 (len7 == 126   ? 2
+                                  : len7 == 127 ? 8
+                                                : 0) +
+                                 ((b1 & 0x80) ? 4 : 0);
       if (s.size() - pos >= header) {
         std::uint64_t len = len7;
         if (len7 == 126) {
@@ -124,7 +131,8 @@ std::vector<std::size_t> frame_ends(std::string_view s) {
                 static_cast<unsigned char>(s[pos + 3]);
         } else if (len7 == 127) {
           len = 0;
-          for (std::size_t i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(s[pos + 2 + i]);
+          for (std::size_t i = 0; i < 8; ++i)
+            len = (len << 8) | static_cast<unsigned char>(s[pos + 2 + i]);
         }
         if (len <= s.size() - pos - header) end = pos + header + static_cast<std::size_t>(len);
       }
@@ -149,10 +157,11 @@ Oracle compute_oracle(const Conversation& c) {
   Session s(config);
   Millis now{0};
   s.start(now);
-  s.on_bytes(std::string_view(
-                 "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"),
-             now);
+  s.on_bytes(
+      std::string_view(
+          "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+      now);
   while (s.poll_event()) {
   }
   // Bursts: writes closer than kBurstGap may share a read. Each burst is fed to
@@ -202,10 +211,12 @@ Oracle compute_oracle(const Conversation& c) {
           if (!ended) {
             o.terminal = close_class(e->close_code);
             o.end_burst = b;
-            if (e->what == describe(FrameError::kUnmaskedFromClient) && o.reference_unreliable.empty()) {
+            if (e->what == describe(FrameError::kUnmaskedFromClient) &&
+                o.reference_unreliable.empty()) {
               o.reference_unreliable =
                   "R6 unmasked: libwebsockets accepts unmasked client frames (RFC 6455 §5.1; "
-                  "allowlist framing.mask.unmasked-*), so the target is compared with core's oracle";
+                  "allowlist framing.mask.unmasked-*), so the target is compared with core's "
+                  "oracle";
             }
           }
           ended = true;
@@ -375,8 +386,8 @@ Comparison compare(const Normalized& target, const Normalized& reference, const 
     }
     if (!equal) {
       return differ("the connection ends differently: target " + target.terminal + " (" +
-                    target.detail + "), reference " + reference.terminal + " (" +
-                    reference.detail + ")");
+                    target.detail + "), reference " + reference.terminal + " (" + reference.detail +
+                    ")");
     }
   }
 
@@ -391,7 +402,8 @@ Comparison compare(const Normalized& target, const Normalized& reference, const 
   std::map<std::string, int> optional_reference;
   for (const auto& e : oracle.echoes) {
     const bool due = !oracle.end_burst || e.burst < *oracle.end_burst;
-    const bool at_frame = e.burst < oracle.burst_ends_at_frame.size() && oracle.burst_ends_at_frame[e.burst];
+    const bool at_frame =
+        e.burst < oracle.burst_ends_at_frame.size() && oracle.burst_ends_at_frame[e.burst];
     if (due) {
       ++required;
     } else {
@@ -443,7 +455,8 @@ Comparison compare(const Normalized& target, const Normalized& reference, const 
   for (std::size_t b : oracle.ping_bursts) {
     if (oracle.end_burst && b >= *oracle.end_burst) continue;
     ping_due = true;
-    if (b < oracle.burst_ends_at_frame.size() && oracle.burst_ends_at_frame[b]) ping_due_reference = true;
+    if (b < oracle.burst_ends_at_frame.size() && oracle.burst_ends_at_frame[b])
+      ping_due_reference = true;
   }
   if (ping_due && !target.pong) return differ("target never answered a Ping (RFC 6455 §5.5.2)");
   if (ping_due_reference && !reference.pong) return differ("reference never answered a Ping");

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <span>
-#include <variant>
 #include <stdexcept>
 #include <string>
+#include <variant>
 
 #include "wslab/close.hpp"
 #include "wslab/frame.hpp"

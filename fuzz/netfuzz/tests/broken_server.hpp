@@ -13,8 +13,8 @@
 namespace wslab::netfuzz::test {
 
 enum class Breakage : std::uint8_t {
-  kNone,           // a correct echo server (sanity check of the test server itself)
-  kNeverPongs,     // drops every Pong: Pings go unanswered (§5.5.2)
+  kNone,             // a correct echo server (sanity check of the test server itself)
+  kNeverPongs,       // drops every Pong: Pings go unanswered (§5.5.2)
   kAlwaysClose1000,  // every Close it sends says 1000, even when failing (§7.4.1: 1002/1007)
   kDieOnPing,        // the first Ping kills it: it stops listening, or aborts (die_by_abort)
   kHangOnPing,       // after the first Ping it accepts TCP but never answers anything again

@@ -1,6 +1,8 @@
 // Unit tests of the network fuzzer (no network): conversations, determinism,
 // the oracle, and each normalisation rule of outcome.cpp, which cites the
 // libwebsockets deviation or RFC 6455 freedom it absorbs.
+#include "wslab/netfuzz/netfuzz.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -8,7 +10,6 @@
 #include "wslab/close.hpp"
 #include "wslab/netfuzz/conversation.hpp"
 #include "wslab/netfuzz/mutator.hpp"
-#include "wslab/netfuzz/netfuzz.hpp"
 #include "wslab/netfuzz/outcome.hpp"
 
 namespace wslab::netfuzz {
@@ -139,9 +140,11 @@ TEST(FuzzNetFuzz, DisputedCloseCodesAreNotDifferences) {
   const Conversation c = text_then_close(1000);
   const Oracle o = compute_oracle(c);
   const Normalized echoed = normalize(
-      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1000)}), o);
+      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1000)}),
+      o);
   const Normalized refused = normalize(
-      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1002)}), o);
+      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1002)}),
+      o);
   EXPECT_FALSE(compare(echoed, refused, o).same);
 }
 
@@ -151,7 +154,8 @@ TEST(FuzzNetFuzz, EchoLostInTheLastReadIsNotADifference) {
   const Conversation c = text_then_close(1000);  // one write: text and Close together
   const Oracle o = compute_oracle(c);
   const Normalized with_echo = normalize(
-      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1000)}), o);
+      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1000)}),
+      o);
   const Normalized without = normalize(outcome({obs(Observation::Kind::kClose, "", 1000)}), o);
   EXPECT_TRUE(compare(without, with_echo, o).same);
 }
@@ -161,7 +165,8 @@ TEST(FuzzNetFuzz, EchoLostInAnEarlierReadIsADifference) {
   c.cuts = {{c.frames[0].build().size(), Millis{50}}};  // the Close comes in a later read
   const Oracle o = compute_oracle(c);
   const Normalized with_echo = normalize(
-      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1000)}), o);
+      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1000)}),
+      o);
   const Normalized without = normalize(outcome({obs(Observation::Kind::kClose, "", 1000)}), o);
   const Comparison cmp = compare(without, with_echo, o);
   EXPECT_FALSE(cmp.same);
@@ -173,16 +178,19 @@ TEST(FuzzNetFuzz, ChangedEchoIsADifference) {
   c.cuts = {{c.frames[0].build().size(), Millis{50}}};
   const Oracle o = compute_oracle(c);
   const Normalized right = normalize(
-      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1000)}), o);
+      outcome({obs(Observation::Kind::kText, "Hello"), obs(Observation::Kind::kClose, "", 1000)}),
+      o);
   const Normalized wrong = normalize(
-      outcome({obs(Observation::Kind::kText, "Hellp"), obs(Observation::Kind::kClose, "", 1000)}), o);
+      outcome({obs(Observation::Kind::kText, "Hellp"), obs(Observation::Kind::kClose, "", 1000)}),
+      o);
   EXPECT_FALSE(compare(wrong, right, o).same);
 }
 
 // R5 / §5.5.2: a Ping must be answered; how many Pongs is not compared.
 TEST(FuzzNetFuzz, MissingPongIsADifferenceButPongCountIsNot) {
   Conversation c;
-  c.frames = {frame(Opcode::kPing, "a"), frame(Opcode::kPing, "b"), frame(Opcode::kClose, encode_close_payload(1000))};
+  c.frames = {frame(Opcode::kPing, "a"), frame(Opcode::kPing, "b"),
+              frame(Opcode::kClose, encode_close_payload(1000))};
   c.cuts = {{c.frames[0].build().size() + c.frames[1].build().size(), Millis{50}}};
   const Oracle o = compute_oracle(c);
   const auto close = obs(Observation::Kind::kClose, "", 1000);
@@ -212,10 +220,10 @@ TEST(FuzzNetFuzz, HugeIncompleteFrameTooBigEqualsSilence) {
 // R7 / §5.5.1: data after our own Close is a violation of the target.
 TEST(FuzzNetFuzz, DataAfterCloseIsAViolation) {
   const Oracle o = compute_oracle(text_then_close(1000));
-  const Normalized n = normalize(outcome({obs(Observation::Kind::kClose, "", 1002),
-                                          obs(Observation::Kind::kText, "late"),
-                                          obs(Observation::Kind::kTcpClosed)}),
-                                 o);
+  const Normalized n = normalize(
+      outcome({obs(Observation::Kind::kClose, "", 1002), obs(Observation::Kind::kText, "late"),
+               obs(Observation::Kind::kTcpClosed)}),
+      o);
   ASSERT_FALSE(n.violations.empty());
   EXPECT_NE(n.violations[0].find("after its Close"), std::string::npos);
 }
@@ -224,7 +232,8 @@ TEST(FuzzNetFuzz, PongWithAStrangePayloadIsAViolation) {
   Conversation c;
   c.frames = {frame(Opcode::kPing, "mine")};
   const Oracle o = compute_oracle(c);
-  const Normalized n = normalize(outcome({obs(Observation::Kind::kPong, "yours"), obs(Observation::Kind::kTimeout)}), o);
+  const Normalized n = normalize(
+      outcome({obs(Observation::Kind::kPong, "yours"), obs(Observation::Kind::kTimeout)}), o);
   ASSERT_EQ(n.violations.size(), 1u);
 }
 
@@ -232,7 +241,10 @@ TEST(FuzzNetFuzz, PongWithAStrangePayloadIsAViolation) {
 // allows any bytes, so the oracle judges such conversations.
 TEST(FuzzNetFuzz, ControlPayloadThatIsNotUtf8MakesTheReferenceUnreliable) {
   Conversation c;
-  c.frames = {frame(Opcode::kPong, std::string("\x0b\xb8" "app", 5)), frame(Opcode::kClose, encode_close_payload(1000))};
+  c.frames = {frame(Opcode::kPong, std::string("\x0b\xb8"
+                                               "app",
+                                               5)),
+              frame(Opcode::kClose, encode_close_payload(1000))};
   const Oracle o = compute_oracle(c);
   EXPECT_NE(o.reference_unreliable.find("R8"), std::string::npos) << o.reference_unreliable;
   EXPECT_EQ(o.terminal, "close 1000");
@@ -269,7 +281,8 @@ TEST(FuzzNetFuzz, PongDeferredByAHalfReadFrameIsExcusedForTheReferenceOnly) {
 // R11 (found by this fuzzer): lws drops TCP when our Close follows queued echoes.
 TEST(FuzzNetFuzz, ReferenceDroppingWithEchoesQueuedIsExcusedButTheTargetIsNot) {
   Conversation c;
-  c.frames = {frame(Opcode::kBinary, std::string(5000, 'L')), frame(Opcode::kBinary, std::string(5000, 'L')),
+  c.frames = {frame(Opcode::kBinary, std::string(5000, 'L')),
+              frame(Opcode::kBinary, std::string(5000, 'L')),
               frame(Opcode::kClose, encode_close_payload(1001))};
   const Oracle o = compute_oracle(c);
   ASSERT_TRUE(o.ended_by_our_close);

@@ -47,11 +47,21 @@ RedisLink* link_of(void* data) {
   return static_cast<RedisLink*>(data);
 }
 
-void ev_add_read(void* d) { link_of(d)->want(EPOLLIN, true); }
-void ev_del_read(void* d) { link_of(d)->want(EPOLLIN, false); }
-void ev_add_write(void* d) { link_of(d)->want(EPOLLOUT, true); }
-void ev_del_write(void* d) { link_of(d)->want(EPOLLOUT, false); }
-void ev_cleanup(void* d) { link_of(d)->forget_fd(); }
+void ev_add_read(void* d) {
+  link_of(d)->want(EPOLLIN, true);
+}
+void ev_del_read(void* d) {
+  link_of(d)->want(EPOLLIN, false);
+}
+void ev_add_write(void* d) {
+  link_of(d)->want(EPOLLOUT, true);
+}
+void ev_del_write(void* d) {
+  link_of(d)->want(EPOLLOUT, false);
+}
+void ev_cleanup(void* d) {
+  link_of(d)->forget_fd();
+}
 
 void on_disconnect(const redisAsyncContext* ac, int /*status*/) {
   if (ac->data != nullptr) link_of(ac->data)->async_gone(ac);
@@ -107,7 +117,9 @@ RedisLink::~RedisLink() {
   if (sync_ != nullptr) redisFree(sync_);
 }
 
-void RedisLink::start() { connect(); }
+void RedisLink::start() {
+  connect();
+}
 
 void RedisLink::schedule_retry() {
   if (retry_scheduled_ || closing_) return;

@@ -59,13 +59,25 @@ return 0)";
 
 const std::string kRoomPrefix = "wslab:room:";
 
-std::string channel_of(std::string_view room) { return kRoomPrefix + std::string(room); }
-std::string seq_key(std::string_view room) { return channel_of(room) + ":seq"; }
-std::string history_key(std::string_view room) { return channel_of(room) + ":history"; }
-std::string members_key(std::string_view room) { return channel_of(room) + ":members"; }
-std::string user_key(std::string_view name) { return "wslab:user:" + std::string(name); }
+std::string channel_of(std::string_view room) {
+  return kRoomPrefix + std::string(room);
+}
+std::string seq_key(std::string_view room) {
+  return channel_of(room) + ":seq";
+}
+std::string history_key(std::string_view room) {
+  return channel_of(room) + ":history";
+}
+std::string members_key(std::string_view room) {
+  return channel_of(room) + ":members";
+}
+std::string user_key(std::string_view name) {
+  return "wslab:user:" + std::string(name);
+}
 const std::string kInstancePrefix = "wslab:instance:";
-std::string instance_channel(std::string_view id) { return kInstancePrefix + std::string(id); }
+std::string instance_channel(std::string_view id) {
+  return kInstancePrefix + std::string(id);
+}
 
 std::uint64_t to_u64(std::string_view s) {
   std::uint64_t v = 0;
@@ -395,7 +407,7 @@ StoredMessage RedisRegistry::append(std::string_view room, std::string_view from
 }
 
 bool RedisRegistry::send_elsewhere(std::string_view name,
-                                  const std::shared_ptr<const std::string>& text) {
+                                   const std::shared_ptr<const std::string>& text) {
   if (!up()) throw RedisUnavailable("redis is down");
   auto owner = call({"GET", user_key(name)});
   if (owner.type != RedisReply::Type::kString || owner.str == instance_) return false;

@@ -111,8 +111,8 @@ void RedisRoomsApp::run(ConnId id, std::string_view text) {
   all.insert(all.end(), out.begin(), out.end());
   // Typing to the members on other instances (the engine sends no reply on success).
   auto env = parse_envelope(text, limits_);
-  if (auto* e = std::get_if<Envelope>(&env); e != nullptr && e->type == MessageType::kTyping &&
-                                             out.empty()) {
+  if (auto* e = std::get_if<Envelope>(&env);
+      e != nullptr && e->type == MessageType::kTyping && out.empty()) {
     auto body = decode_body(*e, limits_);
     if (auto* m = std::get_if<ClientMessage>(&body)) {
       if (auto* t = std::get_if<client::Typing>(&m->body);

@@ -45,10 +45,10 @@ struct HeartbeatSettings {
 };
 
 struct CaseInfo {
-  std::string id;           // stable, dotted, lower-case: group.sub.detail
-  std::string group;        // "handshake", "framing", "ping", "rsv", "opcode", "fragmentation",
-                            // "utf8", "close", "limits", "misc", "robustness", "rooms"
-  int lab = 1;              // 1 handshake, 2 framing, 3 lifecycle, 4 heartbeat, 5 rooms, 6 scale-out
+  std::string id;     // stable, dotted, lower-case: group.sub.detail
+  std::string group;  // "handshake", "framing", "ping", "rsv", "opcode", "fragmentation",
+                      // "utf8", "close", "limits", "misc", "robustness", "rooms"
+  int lab = 1;        // 1 handshake, 2 framing, 3 lifecycle, 4 heartbeat, 5 rooms, 6 scale-out
   std::string rfc_section;  // "4.2.1", "5.5.1"
   std::string rfc_text;     // the sentence it enforces, quoted
   std::string autobahn;     // "7.9.3" or empty

@@ -20,16 +20,16 @@ namespace wslab::harness {
 
 struct CaseOutcome {
   CaseInfo info;
-  CaseResult result;           // verdict here is the effective one (after --strict)
+  CaseResult result;                   // verdict here is the effective one (after --strict)
   Verdict original = Verdict::kError;  // what the case itself returned
-  std::string runner_note;     // "NON-STRICT counted as FAIL under --strict", "re-run alone", ...
+  std::string runner_note;       // "NON-STRICT counted as FAIL under --strict", "re-run alone", ...
   std::vector<WireRecord> wire;  // empty for PASS unless RunOptions::keep_passing_wire
   std::size_t bytes_sent = 0;
   std::size_t bytes_received = 0;
   std::chrono::microseconds duration{0};
   std::chrono::system_clock::time_point started{};  // wall clock at the case's start
-  int score = 0;  // points earned
-  [[nodiscard]] bool failed() const;  // FAIL, TIMEOUT or ERROR
+  int score = 0;                                    // points earned
+  [[nodiscard]] bool failed() const;                // FAIL, TIMEOUT or ERROR
 };
 
 struct Counts {
@@ -51,7 +51,7 @@ struct ServerEvent {
 };
 
 struct RunOptions {
-  Target target;             // ignored when `server` is set (its port is used)
+  Target target;  // ignored when `server` is set (its port is used)
   ServerProcess* server = nullptr;
   // Other servers (CaseInfo::needs): a case whose server is not given is ERROR, so callers
   // deselect those cases first (see `wslab conform --rooms/--heartbeat`).
@@ -59,15 +59,15 @@ struct RunOptions {
   std::optional<Target> heartbeat_target;
   HeartbeatSettings heartbeat;
   std::string allowed_origin;  // see CaseContext::allowed_origin
-  int jobs = 0;              // 0: one per CPU core
+  int jobs = 0;                // 0: one per CPU core
   double timeout_scale = 1.0;
   bool quick = false;
   bool strict = false;
   std::uint64_t seed = 0;
-  bool preflight = true;     // connect once first; if refused, every case is ERROR at once
+  bool preflight = true;           // connect once first; if refused, every case is ERROR at once
   bool keep_passing_wire = false;  // keep wire logs of PASS cases (memory: bulk cases log MiBs)
-  std::string selection;     // for reports: how the cases were chosen
-  std::string spawn_command; // for reports
+  std::string selection;           // for reports: how the cases were chosen
+  std::string spawn_command;       // for reports
   // Progress, called on the runner's thread: a case started / finished.
   std::function<void(const CaseInfo&, std::size_t done, std::size_t total)> on_start;
   std::function<void(const CaseOutcome&, std::size_t done, std::size_t total)> on_finish;
@@ -87,10 +87,10 @@ struct RunReport {
   std::uint64_t seed = 0;
   std::chrono::system_clock::time_point started{};
   std::chrono::milliseconds duration{0};
-  std::string preflight_error;            // set when the target could not be reached
-  std::vector<CaseOutcome> outcomes;      // in the order the cases were given
+  std::string preflight_error;        // set when the target could not be reached
+  std::vector<CaseOutcome> outcomes;  // in the order the cases were given
   std::vector<ServerEvent> server_events;
-  std::string server_output_tail;         // spawned server's last output, when it died
+  std::string server_output_tail;  // spawned server's last output, when it died
 
   [[nodiscard]] Counts totals() const;
   [[nodiscard]] std::vector<GroupCounts> groups() const;  // first-seen group order

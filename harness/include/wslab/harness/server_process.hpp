@@ -80,7 +80,7 @@ class ServerProcess {
   std::string last_tail_;
   std::string first_line_;
   bool first_line_done_ = false;
-  std::size_t scanned_ = 0;  // bytes of output lines read before the announcement
+  std::size_t scanned_ = 0;    // bytes of output lines read before the announcement
   bool alive_output_ = false;  // the reader keeps going until EOF while this is set
   std::string command_;
   std::thread reaper_;

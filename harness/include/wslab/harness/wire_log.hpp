@@ -29,10 +29,10 @@ enum class WireEvent : std::uint8_t {
 
 struct WireRecord {
   Direction direction = Direction::kNote;
-  std::chrono::microseconds at{0};  // since the case started
-  std::uint32_t connection = 0;     // which probe connection (cases may open several)
-  std::string bytes;                // kSent/kReceived: exactly what crossed the socket
-  std::string note;                 // kNote: "pause 1000 ms", "half-close", "TCP FIN from peer"
+  std::chrono::microseconds at{0};     // since the case started
+  std::uint32_t connection = 0;        // which probe connection (cases may open several)
+  std::string bytes;                   // kSent/kReceived: exactly what crossed the socket
+  std::string note;                    // kNote: "pause 1000 ms", "half-close", "TCP FIN from peer"
   WireEvent event = WireEvent::kNone;  // kNote: the TCP event this note records, if any
   std::size_t elided = 0;  // kSent/kReceived: bytes that crossed but were not kept (record cap)
 };

@@ -49,7 +49,7 @@ struct RedisReply {
 };
 
 struct RedisHooks {
-  std::function<void()> on_up;                         // may throw RedisUnavailable
+  std::function<void()> on_up;  // may throw RedisUnavailable
   std::function<void(const std::string& why)> on_down;
   std::function<void(std::string_view channel, std::string_view payload)> on_message;
   std::function<void(std::string_view channel)> on_subscribed;  // SUBSCRIBE confirmed

@@ -97,11 +97,11 @@ class RedisRegistry final : public RoomRegistry {
 
  private:
   struct Room {
-    std::vector<ConnId> members;  // this instance's
-    std::uint64_t delivered = 0;  // highest seq given to local members
-    bool subscribed = false;      // SUBSCRIBE sent
-    bool confirmed = false;       // ... and confirmed by Redis
-    std::set<std::string> roster;  // names local members were told of (see top)
+    std::vector<ConnId> members;                  // this instance's
+    std::uint64_t delivered = 0;                  // highest seq given to local members
+    bool subscribed = false;                      // SUBSCRIBE sent
+    bool confirmed = false;                       // ... and confirmed by Redis
+    std::set<std::string> roster;                 // names local members were told of (see top)
     std::map<std::uint64_t, StoredMessage> kept;  // last delivered, for restoring Redis
   };
   struct User {

@@ -25,8 +25,8 @@ struct FuzzOptions {
                               // "listening on ws://HOST:PORT/" (like `wslab serve --port 0`)
   std::string reference_url;  // empty: an in-process libwebsockets RefServer
   std::uint64_t seed = 1;
-  std::optional<std::uint64_t> runs;  // stop after this many runs
-  std::optional<double> seconds;      // ... or after this long (default: 100 runs)
+  std::optional<std::uint64_t> runs;      // stop after this many runs
+  std::optional<double> seconds;          // ... or after this long (default: 100 runs)
   std::optional<std::uint64_t> only_run;  // replay run N of the seed alone
   std::string replay_file;                // run one saved conversation
   std::string save_dir;                   // write each finding's conversation here
@@ -49,7 +49,7 @@ struct Finding {
   Normalized target;
   Normalized reference;
   std::vector<std::string> rules;
-  std::string saved_as;  // replay file, if saved
+  std::string saved_as;       // replay file, if saved
   std::uint64_t repeats = 1;  // same signature seen again
   std::string signature;
 };
@@ -58,9 +58,9 @@ std::string_view kind_name(Finding::Kind k);
 struct FuzzSummary {
   std::uint64_t runs = 0;
   std::uint64_t same = 0;
-  std::uint64_t unstable = 0;           // differed once, not when re-run
-  std::uint64_t oracle_compared = 0;    // reference bypassed (R6)
-  std::uint64_t rules_applied = 0;      // runs made equal by a normalisation rule
+  std::uint64_t unstable = 0;         // differed once, not when re-run
+  std::uint64_t oracle_compared = 0;  // reference bypassed (R6)
+  std::uint64_t rules_applied = 0;    // runs made equal by a normalisation rule
   std::vector<Finding> findings;
   double seconds = 0;
   [[nodiscard]] std::size_t count(Finding::Kind k) const;
