@@ -3,8 +3,10 @@
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <sys/epoll.h>
 
+#include <cerrno>
 #include <charconv>
 
 #include "wslab/net/log.hpp"
@@ -15,6 +17,7 @@ namespace {
 constexpr Millis kRetryInterval{200};
 constexpr timeval kConnectTimeout{0, 300000};
 constexpr timeval kCommandTimeout{1, 0};
+constexpr Millis kSubscribeTimeout{1000};  // the same bound as a command
 
 RedisReply convert(const redisReply* r) {
   RedisReply out;
@@ -178,6 +181,7 @@ void RedisLink::fail(const std::string& why) {
   }
   const bool was_up = up_;
   up_ = false;
+  held_.clear();  // resync fills messages from the history and presence from the hash
   if (async_ != nullptr) {
     redisAsyncContext* ac = async_;
     async_ = nullptr;
@@ -225,9 +229,41 @@ RedisReply RedisLink::command(const std::vector<std::string>& argv) {
 }
 
 void RedisLink::subscribe(const std::string& channel) {
-  if (async_ == nullptr) return;
-  redisAsyncCommand(async_, on_subscription, nullptr, "SUBSCRIBE %b", channel.data(),
-                    channel.size());
+  if (!up_ || fail_pending_ || async_ == nullptr) throw RedisUnavailable("redis is down");
+  // Never re-enter hiredis from its own callback (no caller does: joins and
+  // resync run from client messages and timers).
+  if (in_callback_ > 0) throw RedisUnavailable("SUBSCRIBE from inside a Redis callback");
+  redisAsyncContext* ac = async_;
+  awaited_ = channel;
+  awaited_confirmed_ = false;
+  redisAsyncCommand(ac, on_subscription, nullptr, "SUBSCRIBE %b", channel.data(), channel.size());
+  const Millis deadline = net::steady_now() + kSubscribeTimeout;
+  ++in_callback_;
+  while (!awaited_confirmed_ && async_ == ac && !fail_pending_) {
+    const Millis now = net::steady_now();
+    if (now >= deadline) break;
+    const auto want_write = (interest_ & EPOLLOUT) != 0 ? POLLOUT : 0;
+    pollfd p{fd_, static_cast<short>(POLLIN | want_write), 0};
+    const int n = ::poll(&p, 1, static_cast<int>((deadline - now).count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if ((p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) redisAsyncHandleRead(ac);
+    if (async_ == ac && (p.revents & POLLOUT) != 0) redisAsyncHandleWrite(ac);
+  }
+  --in_callback_;
+  awaited_.clear();
+  if (fail_pending_) {
+    fail_pending_ = false;
+    fail(fail_why_);
+    throw RedisUnavailable("redis: " + fail_why_);
+  }
+  if (!awaited_confirmed_) {
+    const std::string why = "SUBSCRIBE " + channel + " not confirmed within " +
+                            std::to_string(kSubscribeTimeout.count()) + " ms";
+    fail(why);
+    throw RedisUnavailable(why);
+  }
+  if (!held_.empty()) loop_.defer(this);
 }
 
 void RedisLink::unsubscribe(const std::string& channel) {
@@ -258,6 +294,8 @@ void RedisLink::forget_fd() {
 
 void RedisLink::on_io(std::uint32_t events) {
   if (async_ == nullptr) return;
+  hand_on_held();  // older than anything this read brings
+  if (async_ == nullptr) return;
   redisAsyncContext* ac = async_;
   ++in_callback_;
   if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) redisAsyncHandleRead(ac);
@@ -286,14 +324,31 @@ void RedisLink::run_hook(const std::function<void()>& fn) {
   }
 }
 
+void RedisLink::hand_on_held() {
+  while (!held_.empty() && up_) {
+    auto [channel, payload] = std::move(held_.front());
+    held_.pop_front();
+    if (hooks_.on_message) run_hook([&] { hooks_.on_message(channel, payload); });
+  }
+}
+
 void RedisLink::deliver(void* raw) {
   RedisReply r = convert(static_cast<redisReply*>(raw));
   if (r.type != RedisReply::Type::kArray || r.elements.size() < 3) return;
   const std::string& kind = r.elements[0].str;
+  const std::string& channel = r.elements[1].str;
+  if (!awaited_.empty()) {  // inside subscribe()
+    if (channel == awaited_ && !awaited_confirmed_) {
+      // Before the confirmation: an earlier subscription's message or its
+      // UNSUBSCRIBE reply; the caller reads the shared state after this.
+      if (kind == "subscribe") awaited_confirmed_ = true;
+      return;
+    }
+    if (kind == "message") held_.emplace_back(channel, std::move(r.elements[2].str));
+    return;
+  }
   if (kind == "message" && hooks_.on_message) {
-    run_hook([&] { hooks_.on_message(r.elements[1].str, r.elements[2].str); });
-  } else if (kind == "subscribe" && hooks_.on_subscribed) {
-    run_hook([&] { hooks_.on_subscribed(r.elements[1].str); });
+    run_hook([&] { hooks_.on_message(channel, r.elements[2].str); });
   }
 }
 

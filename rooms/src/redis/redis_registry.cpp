@@ -202,15 +202,15 @@ void RedisRegistry::presence(std::string_view room, const std::string& name, boo
 
 void RedisRegistry::subscribe(std::string_view room, Room& r) {
   if (r.subscribed) return;
+  if (link_ == nullptr) throw RedisUnavailable("no redis link");
+  link_->subscribe(channel_of(room));  // returns once Redis confirmed it
   r.subscribed = true;
-  if (link_ != nullptr) link_->subscribe(channel_of(room));
 }
 
 void RedisRegistry::unsubscribe_if_empty(std::string_view room) {
   auto it = rooms_.find(room);
   if (it == rooms_.end() || !it->second.members.empty() || !it->second.subscribed) return;
   it->second.subscribed = false;
-  it->second.confirmed = false;
   it->second.roster.clear();
   if (link_ != nullptr && link_->up()) link_->unsubscribe(channel_of(room));
 }
@@ -277,6 +277,11 @@ JoinOutcome RedisRegistry::join(ConnId conn, std::string_view room,
     return out;
   }
   if (!up()) throw RedisUnavailable("redis is down");
+  // Subscribed first (confirmed by Redis), then the snapshot and the members
+  // read: whatever changes after these reads reaches us on the channel.
+  Room& r = rooms_[std::string(room)];
+  const bool newly_subscribed = !r.subscribed;
+  subscribe(room, r);
   auto snap = call({"EVAL", kSnapshotScript, "2", seq_key(room), history_key(room)});
   if (snap.type != RedisReply::Type::kArray || snap.elements.size() != 2) {
     throw RedisUnavailable("unexpected snapshot reply");
@@ -287,20 +292,14 @@ JoinOutcome RedisRegistry::join(ConnId conn, std::string_view room,
     if (auto m = decode_entry(e.str)) history.push_back(std::move(*m));
   }
   std::optional<std::set<std::string>> first_roster;
-  if (auto it = rooms_.find(room); it == rooms_.end() || !it->second.subscribed) {
-    first_roster = read_members(room, it == rooms_.end() ? Room{} : it->second);
-  }
-  if (!already) {  // Redis first: a failure leaves nothing half done here
+  if (newly_subscribed) first_roster = read_members(room, r);
+  if (!already) {  // Redis first: a failure leaves no member half added here
     call({"HSET", members_key(room), user.name, instance_});
     presence(room, user.name, true, false);
   }
-  Room& r = rooms_[std::string(room)];
-  if (!r.subscribed) {
-    // Until the SUBSCRIBE is confirmed this is the view; on_subscribed reconciles.
+  if (newly_subscribed) {
     r.roster = std::move(*first_roster);
-    r.confirmed = false;
     r.delivered = std::max(r.delivered, out.seq);
-    subscribe(room, r);  // what is published before SUBSCRIBE takes effect: on_subscribed
   }
   // §6 rule 4: the live stream of this room continues right after out.seq;
   // members already here get anything up to it first.
@@ -444,7 +443,6 @@ void RedisRegistry::on_message(std::string_view channel, std::string_view payloa
     if (nl == std::string_view::npos || payload.substr(0, nl) == instance_) return;
     const std::string_view event_text = payload.substr(nl + 1);
     if (kind == 'p') {
-      if (!r.confirmed) return;  // older than the read on_subscribed makes
       auto j = json::parse(event_text, nullptr, false);
       if (!j.is_object() || !j.contains("name") || !j["name"].is_string()) return;
       const std::string name = j["name"].get<std::string>();
@@ -454,20 +452,6 @@ void RedisRegistry::on_message(std::string_view channel, std::string_view payloa
     }
     tell_members(r, std::make_shared<const std::string>(event_text));
   }
-  if (!pending_.empty() && wake_) wake_();
-}
-
-void RedisRegistry::on_subscribed(std::string_view channel) {
-  if (channel.substr(0, kRoomPrefix.size()) != kRoomPrefix) return;
-  const std::string_view room = channel.substr(kRoomPrefix.size());
-  auto it = rooms_.find(room);
-  if (it == rooms_.end() || !it->second.subscribed) return;
-  Room& r = it->second;
-  // Published between our snapshot and the subscription: it is in the history.
-  fill(room, r, std::nullopt);
-  // Presence published before the subscription: it is in the members hash.
-  reconcile(room, r, read_members(room, r));
-  r.confirmed = true;
   if (!pending_.empty() && wake_) wake_();
 }
 
@@ -502,7 +486,8 @@ void RedisRegistry::reconcile(std::string_view room, Room& r, std::set<std::stri
 
 void RedisRegistry::resync() {
   // A new subscriber connection: listen for private events to this instance's users first.
-  if (link_ != nullptr) link_->subscribe(instance_channel(instance_));
+  if (link_ == nullptr) throw RedisUnavailable("no redis link");
+  link_->subscribe(instance_channel(instance_));
   for (auto& [room, r] : rooms_) {
     std::vector<std::string> restore{"EVAL",
                                      kRestoreScript,
@@ -516,10 +501,15 @@ void RedisRegistry::resync() {
     std::vector<std::string> members{"EVAL", kMembersScript, "1", members_key(room), instance_};
     for (ConnId c : r.members) members.push_back(users_.at(c).name);
     for (const auto& added : call(members).elements) presence(room, added.str, true, false);
-    r.subscribed = false;
-    r.confirmed = false;  // on_subscribed reconciles presence missed while away
-    if (r.members.empty()) r.roster.clear();
-    if (!r.members.empty()) subscribe(room, r);
+    r.subscribed = false;  // the new subscriber connection has no subscriptions
+    if (r.members.empty()) {
+      r.roster.clear();
+      continue;
+    }
+    subscribe(room, r);
+    // Missed while away: messages are in the history, presence in the members hash.
+    fill(room, r, std::nullopt);
+    reconcile(room, r, read_members(room, r));
   }
   for (const auto& [name, conn] : names_) call({"SET", user_key(name), instance_, "NX"});
   while (!outbox_.empty()) {

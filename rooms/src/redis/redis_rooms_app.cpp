@@ -65,7 +65,6 @@ RedisRoomsApp::RedisRoomsApp(net::EventLoop& loop, RedisRoomsOptions options)
   hooks.on_message = [this](std::string_view ch, std::string_view payload) {
     registry_->on_message(ch, payload);
   };
-  hooks.on_subscribed = [this](std::string_view ch) { registry_->on_subscribed(ch); };
   link_ = std::make_unique<RedisLink>(loop, options.redis, std::move(hooks));
   registry_->attach(link_.get());
   registry_->on_pending([this] {

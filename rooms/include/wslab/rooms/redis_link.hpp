@@ -5,12 +5,14 @@
 // Two hiredis connections: a blocking one for commands (short, on loopback,
 // with a timeout; a failed command throws RedisUnavailable) and an async one
 // for SUBSCRIBE, attached to net's EventLoop through redisAsyncContext's
-// ev hooks, so every byte still moves on the one epoll loop. When Redis goes
+// ev hooks, so every byte still moves on the one epoll loop. SUBSCRIBE alone
+// waits on that connection for Redis's confirmation (see subscribe()). When Redis goes
 // away the link says so (on_down), retries every 200 ms, and on return calls
 // on_up so the owner can restore state and resubscribe.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <set>
@@ -52,10 +54,9 @@ struct RedisHooks {
   std::function<void()> on_up;  // may throw RedisUnavailable
   std::function<void(const std::string& why)> on_down;
   std::function<void(std::string_view channel, std::string_view payload)> on_message;
-  std::function<void(std::string_view channel)> on_subscribed;  // SUBSCRIBE confirmed
 };
 
-class RedisLink final : public net::TimerHandler, public net::IoHandler {
+class RedisLink final : public net::TimerHandler, public net::IoHandler, public net::Deferred {
  public:
   RedisLink(net::EventLoop& loop, RedisUrl url, RedisHooks hooks);
   ~RedisLink();
@@ -68,11 +69,19 @@ class RedisLink final : public net::TimerHandler, public net::IoHandler {
 
   // Blocking command; throws RedisUnavailable (and takes the link down).
   RedisReply command(const std::vector<std::string>& argv);
+  // SUBSCRIBE, then wait (at most the command timeout) until Redis confirms
+  // it, so everything published on the channel from now on reaches
+  // on_message: a caller may read shared state right after and miss nothing.
+  // Throws RedisUnavailable (and takes the link down). Messages that arrive
+  // meanwhile on other channels are held and handed on after the current
+  // round of events, before anything newer; the channel's own messages from
+  // before the confirmation (an earlier subscription's) are dropped.
   void subscribe(const std::string& channel);
   void unsubscribe(const std::string& channel);
 
   void on_timer(std::uint64_t key, Millis now) override;
   void on_io(std::uint32_t events) override;
+  void run_deferred() override { hand_on_held(); }
 
   // hiredis ev hooks and callbacks (C entry points).
   void want(std::uint32_t direction, bool on);
@@ -85,6 +94,7 @@ class RedisLink final : public net::TimerHandler, public net::IoHandler {
   void fail(const std::string& why);
   void schedule_retry();
   void run_hook(const std::function<void()>& fn);
+  void hand_on_held();
 
   net::EventLoop& loop_;
   RedisUrl url_;
@@ -101,6 +111,9 @@ class RedisLink final : public net::TimerHandler, public net::IoHandler {
   std::uint64_t retry_key_ = 0;
   bool retry_scheduled_ = false;
   bool closing_ = false;
+  std::string awaited_;  // the channel subscribe() waits for, if any
+  bool awaited_confirmed_ = false;
+  std::deque<std::pair<std::string, std::string>> held_;  // channel, payload
 };
 
 }  // namespace wslab::rooms

@@ -25,26 +25,24 @@
 // Calls that need Redis throw RedisUnavailable before changing local state.
 //
 // Presence (§5.5) has no seq and pub/sub keeps nothing, so a presence event
-// published before this instance's SUBSCRIBE took effect would be lost (the
-// SUBSCRIBE goes out on the async connection one round trip after the first
-// local join). The design that closes this window: each subscribed room has a
-// roster, the member names this instance's members were told about (in the
-// `joined` list, then by presence events; every local member sees the same
-// sequence). Once Redis confirms the SUBSCRIBE, the members hash is read and
-// its difference from the roster goes out as presence events. Why nothing is
-// missed: every instance writes the hash (HSET/HDEL) before it PUBLISHes the
-// event, so a change whose PUBLISH came before our SUBSCRIBE is already in the
-// hash we read after the confirmation, and one whose PUBLISH came after it
-// reaches us on the channel. A change seen both ways is a no-op on the roster
-// (join of a known name, leave of an unknown one) and is dropped, so nobody
-// hears a change twice; the last event for a name is its last write, so the
-// roster ends equal to the hash. Presence from before the confirmation is
-// ignored (the read covers it). The same read after a Redis outage (resync
-// resubscribes) repairs presence lost while Redis was away; if Redis came
-// back empty, an instance that reads before another restored its members
-// tells a leave, and the restoring instance publishes their joins again, so
-// views may flap once but end right. Typing is not covered: it is ephemeral,
-// clients repeat it every 3 s (§4.6).
+// published before this instance's SUBSCRIBE takes effect never reaches it.
+// So the first local join of a room subscribes and waits for Redis's
+// confirmation (RedisLink::subscribe, one loopback round trip) before it reads
+// the members hash and answers `joined`. Each subscribed room has a roster,
+// the member names this instance's members were told about (the `joined`
+// list, then presence events; every local member sees the same sequence).
+// Why nothing is missed and nothing is told twice: every instance writes the
+// hash (HSET/HDEL) before it PUBLISHes the event, so a change published after
+// our SUBSCRIBE took effect reaches us on the channel, and one published
+// before it is already in the hash we read afterwards. A change seen both ways
+// is a no-op on the roster (join of a known name, leave of an unknown one) and
+// is dropped; the last event for a name is its last write, so the roster ends
+// equal to the hash. After a Redis outage, resync resubscribes the same way
+// and tells the difference between the roster and the hash (who came and went
+// while Redis was away); if Redis came back empty, an instance that reads
+// before another restored its members tells a leave, and the restoring
+// instance publishes their joins again, so views may flap once but end right.
+// Typing is not covered: it is ephemeral, clients repeat it every 3 s (§4.6).
 #pragma once
 
 #include <deque>
@@ -72,7 +70,6 @@ class RedisRegistry final : public RoomRegistry {
 
   // Link events.
   void on_message(std::string_view channel, std::string_view payload);
-  void on_subscribed(std::string_view channel);
   // Redis is back (maybe empty after a restart): restore counters, history,
   // names and members from what this instance knows, resubscribe, publish
   // what waited. Throws RedisUnavailable if Redis fails again.
@@ -99,8 +96,7 @@ class RedisRegistry final : public RoomRegistry {
   struct Room {
     std::vector<ConnId> members;                  // this instance's
     std::uint64_t delivered = 0;                  // highest seq given to local members
-    bool subscribed = false;                      // SUBSCRIBE sent
-    bool confirmed = false;                       // ... and confirmed by Redis
+    bool subscribed = false;                      // SUBSCRIBE confirmed by Redis
     std::set<std::string> roster;                 // names local members were told of (see top)
     std::map<std::uint64_t, StoredMessage> kept;  // last delivered, for restoring Redis
   };
