@@ -398,7 +398,7 @@ bool run_until(net::EventLoop& loop, const std::function<bool()>& done) {
 
 // Two registries on one loop (no server): instance a's link hands its pub/sub
 // messages to a, b only publishes.
-class RegistryPair : public ::testing::Test {
+class RoomsRedisRegistry : public ::testing::Test {
  protected:
   void SetUp() override {
     redis_ = start_redis();
@@ -441,7 +441,7 @@ class RegistryPair : public ::testing::Test {
 // leaves at once (join returns only after Redis confirmed the SUBSCRIBE; before
 // that fix this pair was lost: both were published before the subscription took
 // effect and the members hash read afterwards showed no change).
-TEST_F(RegistryPair, MemberWhoJoinsAndLeavesRightAfterAJoinIsSeenBothWays) {
+TEST_F(RoomsRedisRegistry, MemberWhoJoinsAndLeavesRightAfterAJoinIsSeenBothWays) {
   a.add_user(1, "alice");
   b.add_user(2, "bob");
   ASSERT_EQ(a.join(1, "lobby", std::nullopt).status, JoinStatus::kJoined);
@@ -457,7 +457,7 @@ TEST_F(RegistryPair, MemberWhoJoinsAndLeavesRightAfterAJoinIsSeenBothWays) {
 
 // A member already on the other instance is in the `joined` list, and its
 // presence is not told again when the same join also arrives on the channel.
-TEST_F(RegistryPair, MemberAlreadyThereIsListedAndNotToldAgain) {
+TEST_F(RoomsRedisRegistry, MemberAlreadyThereIsListedAndNotToldAgain) {
   a.add_user(1, "alice");
   b.add_user(2, "bob");
   ASSERT_EQ(b.join(2, "lobby", std::nullopt).status, JoinStatus::kJoined);
@@ -474,7 +474,7 @@ TEST_F(RegistryPair, MemberAlreadyThereIsListedAndNotToldAgain) {
 
 // Messages of a room already subscribed that arrive while another room's
 // SUBSCRIBE waits for its confirmation are held, then handed on in order.
-TEST_F(RegistryPair, MessagesArrivingDuringAnotherSubscribeAreHandedOnAfter) {
+TEST_F(RoomsRedisRegistry, MessagesArrivingDuringAnotherSubscribeAreHandedOnAfter) {
   a.add_user(1, "alice");
   b.add_user(2, "bob");
   ASSERT_EQ(a.join(1, "lobby", std::nullopt).status, JoinStatus::kJoined);
