@@ -27,6 +27,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -187,8 +188,29 @@ struct Row {
   double delivered = 0;  // member deliveries per second
   double p50_ms = 0, p99_ms = 0;
   std::size_t sent = 0, expected = 0, got = 0;
+  std::map<std::string, std::size_t> notices;  // error and status events, by kind
+  std::size_t members_short = 0;               // members that got fewer than `sent`
+  double drain_s = 0;                          // last delivery, seconds after the last say
   std::string error;
 };
+
+// "error <code>" for an error event, "redis <state>" for an instance's status
+// notice (Redis went down / came back), "" for any other event.
+std::string notice_of(std::string_view event) {
+  auto field = [&](std::string_view key) -> std::string {
+    const auto at = event.find(key);
+    if (at == std::string_view::npos) return "?";
+    const auto from = at + key.size();
+    return std::string(event.substr(from, event.find('"', from) - from));
+  };
+  if (event.find(R"("type":"error")") != std::string_view::npos) {
+    return "error " + field(R"("code":")");
+  }
+  if (event.find(R"("type":"status")") != std::string_view::npos) {
+    return "redis " + field(R"("state":")");
+  }
+  return {};
+}
 
 Row run(const Options& o, int n, const std::string& redis_url, std::uint64_t tag) {
   Row row;
@@ -287,14 +309,20 @@ Row run(const Options& o, int n, const std::string& redis_url, std::uint64_t tag
           last_delivery = std::max(last_delivery, arrived);
           ++c.received;
           ++row.got;
+        } else if (auto notice = notice_of(t); !notice.empty()) {
+          ++row.notices[notice];
         }
       });
     }
     if (!row.error.empty()) break;
   }
   ::close(ep);
-  for (auto& c : clients) ::close(c.fd);
+  for (auto& c : clients) {
+    if (c.received < row.sent) ++row.members_short;
+    ::close(c.fd);
+  }
   row.offered = static_cast<double>(row.sent) / o.seconds;
+  row.drain_s = static_cast<double>(last_delivery - stop_sending) / 1e9;
   const double span = static_cast<double>(last_delivery - start) / 1e9;
   row.delivered = span > 0 ? static_cast<double>(row.got) / span : 0;
   row.p50_ms = wb::percentile(lat_ms, 50);
@@ -393,6 +421,16 @@ int main(int argc, char** argv) {
       ok = ok && r.got == r.expected && r.sent > 0;
     }
     t << line;
+  }
+  // Where missing deliveries went: a refused say (an error event to its sender)
+  // misses every member; an instance that lost Redis told its members (status).
+  for (const auto& r : rows) {
+    if (!r.error.empty() || (r.notices.empty() && r.members_short == 0)) continue;
+    t << "\n" << r.instances << " instance(s): " << r.members_short << " of " << r.clients
+      << " members got fewer than the " << r.sent << " messages said (last delivery "
+      << r.drain_s << " s after the last say)";
+    for (const auto& [kind, n] : r.notices) t << "; " << n << " \"" << kind << "\" event(s)";
+    t << "\n";
   }
   std::fputs(t.str().c_str(), stdout);
   if (!o.md.empty()) {

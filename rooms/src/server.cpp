@@ -193,10 +193,11 @@ void Server::say(ConnId conn, const client::Say& m, const std::optional<Ref>& re
     return;
   }
   // §3: the sender is the server-held name, whatever the client wrote.
-  StoredMessage stored = registry_->append(m.room, name(conn), m.text, now.unix_ms);
+  std::optional<StoredMessage> stored = registry_->append(m.room, name(conn), m.text, now.unix_ms);
+  if (!stored) return;  // the registry delivers it after messages still on their way (§6)
   fan_out(m.room,
-          event::Message{m.room, stored.seq, std::move(stored.from), std::move(stored.text),
-                         stored.ts, false},
+          event::Message{m.room, stored->seq, std::move(stored->from), std::move(stored->text),
+                         stored->ts, false},
           out);
 }
 

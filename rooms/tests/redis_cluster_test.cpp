@@ -431,8 +431,14 @@ class RoomsRedisRegistry : public ::testing::Test {
   std::unique_ptr<RedisServer> redis_;
   net::EventLoop loop_;
   std::unique_ptr<RedisLink> link_a_, link_b_;
-  RedisRegistry a{Limits{}, "instance-a"};
-  RedisRegistry b{Limits{}, "instance-b"};
+  // A history ring of 3, so an instance can fall further behind than it holds.
+  static Limits small_history() {
+    Limits l;
+    l.history_size = 3;
+    return l;
+  }
+  RedisRegistry a{small_history(), "instance-a"};
+  RedisRegistry b{small_history(), "instance-b"};
   std::vector<std::string> told_;
 };
 
@@ -487,6 +493,52 @@ TEST_F(RoomsRedisRegistry, MessagesArrivingDuringAnotherSubscribeAreHandedOnAfte
   EXPECT_TRUE(run_until(loop_, [&] { return told_to_a().size() >= 3; }));
   EXPECT_EQ(told_, std::vector<std::string>(
                        {"1 presence join bob", "1 message 1 one", "1 message 2 two"}));
+}
+
+// §6 one order for all, on an instance that is behind on the channel: five
+// messages from b wait unread on a's subscriber socket, the history ring keeps
+// only the last 3, and then alice (on a) says something. Her message must not
+// jump the queue, nor may the two the ring no longer holds be skipped.
+TEST_F(RoomsRedisRegistry, SayOnAnInstanceBehindTheChannelComesAfterEverythingBeforeIt) {
+  a.add_user(1, "alice");
+  b.add_user(2, "bob");
+  ASSERT_EQ(a.join(1, "lobby", std::nullopt).status, JoinStatus::kJoined);
+  ASSERT_EQ(b.join(2, "lobby", std::nullopt).status, JoinStatus::kJoined);
+  ASSERT_TRUE(run_until(loop_, [&] { return !told_to_a().empty(); }));  // bob's join
+  for (int i = 1; i <= 5; ++i) b.append("lobby", "bob", "m" + std::to_string(i), i);
+  const auto mine = a.append("lobby", "alice", "mine", 6);
+  EXPECT_FALSE(mine.has_value())
+      << "seq " << mine->seq << " handed to the engine while seq 1-5 were still in flight";
+  EXPECT_TRUE(run_until(loop_, [&] { return told_to_a().size() >= 7; }));
+  EXPECT_EQ(told_, std::vector<std::string>({"1 presence join bob", "1 message 1 m1",
+                                             "1 message 2 m2", "1 message 3 m3", "1 message 4 m4",
+                                             "1 message 5 m5", "1 message 6 mine"}));
+  // Caught up: the next say is handed to the engine at once.
+  const auto next = a.append("lobby", "alice", "now", 7);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->seq, 7U);
+}
+
+// §6 rule 4 on an instance that is behind: carol joins on a while seq 1-5 are
+// still unread there. Members already in get all five from the channel; carol's
+// live stream starts after her joined seq (5), and continues with what follows.
+TEST_F(RoomsRedisRegistry, JoinOnAnInstanceBehindTheChannelSkipsNothingForOthers) {
+  a.add_user(1, "alice");
+  b.add_user(2, "bob");
+  a.add_user(3, "carol");
+  ASSERT_EQ(a.join(1, "lobby", std::nullopt).status, JoinStatus::kJoined);
+  ASSERT_EQ(b.join(2, "lobby", std::nullopt).status, JoinStatus::kJoined);
+  ASSERT_TRUE(run_until(loop_, [&] { return !told_to_a().empty(); }));  // bob's join
+  for (int i = 1; i <= 5; ++i) b.append("lobby", "bob", "m" + std::to_string(i), i);
+  const JoinOutcome carol = a.join(3, "lobby", std::nullopt);
+  ASSERT_EQ(carol.status, JoinStatus::kJoined);
+  EXPECT_EQ(carol.seq, 5U);
+  b.append("lobby", "bob", "six", 6);
+  EXPECT_TRUE(run_until(loop_, [&] { return told_to_a().size() >= 8; }));
+  EXPECT_EQ(told_, std::vector<std::string>({"1 presence join bob", "1 message 1 m1",
+                                             "1 message 2 m2", "1 message 3 m3", "1 message 4 m4",
+                                             "1 message 5 m5", "1 message 6 six",
+                                             "3 message 6 six"}));
 }
 
 }  // namespace

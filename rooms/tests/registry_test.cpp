@@ -79,9 +79,9 @@ TEST(RoomsRegistry, SequenceStartsAtOneAndStepsByOne) {
   MemoryRegistry r;
   r.add_user(1, "a");
   r.join(1, "r", std::nullopt);
-  EXPECT_EQ(r.append("r", "a", "x", 0).seq, 1u);
-  EXPECT_EQ(r.append("r", "a", "y", 0).seq, 2u);
-  EXPECT_EQ(r.append("r", "a", "z", 0).seq, 3u);
+  EXPECT_EQ(r.append("r", "a", "x", 0)->seq, 1u);
+  EXPECT_EQ(r.append("r", "a", "y", 0)->seq, 2u);
+  EXPECT_EQ(r.append("r", "a", "z", 0)->seq, 3u);
   EXPECT_EQ(r.join(1, "r", std::nullopt).seq, 3u);
 }
 
@@ -93,7 +93,7 @@ TEST(RoomsRegistry, SequenceIsPerRoom) {
   r.join(1, "r2", std::nullopt);
   r.append("r1", "a", "x", 0);
   r.append("r1", "a", "x", 0);
-  EXPECT_EQ(r.append("r2", "a", "x", 0).seq, 1u);
+  EXPECT_EQ(r.append("r2", "a", "x", 0)->seq, 1u);
 }
 
 // §7: only the last history_size messages are kept (100 by default).

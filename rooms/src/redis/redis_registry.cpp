@@ -215,25 +215,29 @@ void RedisRegistry::unsubscribe_if_empty(std::string_view room) {
   if (link_ != nullptr && link_->up()) link_->unsubscribe(channel_of(room));
 }
 
+void RedisRegistry::drop_member(std::string_view room, ConnId conn, const std::string& name,
+                                bool disconnected) {
+  Room& r = rooms_[std::string(room)];
+  r.roster.erase(name);
+  r.live_after.erase(conn);
+  r.members.erase(std::remove(r.members.begin(), r.members.end(), conn), r.members.end());
+  if (up()) {
+    try {
+      call({"HDEL", members_key(room), name});
+    } catch (const RedisUnavailable&) {
+    }
+  }
+  presence(room, name, false, disconnected);
+  unsubscribe_if_empty(room);
+}
+
 std::vector<std::string> RedisRegistry::remove_user(ConnId conn) {
   auto it = users_.find(conn);
   if (it == users_.end()) return {};
   User user = std::move(it->second);
   users_.erase(it);
   names_.erase(user.name);
-  for (const auto& room : user.rooms) {
-    rooms_[room].roster.erase(user.name);
-    auto& members = rooms_[room].members;
-    members.erase(std::remove(members.begin(), members.end(), conn), members.end());
-    if (up()) {
-      try {
-        call({"HDEL", members_key(room), user.name});
-      } catch (const RedisUnavailable&) {
-      }
-    }
-    presence(room, user.name, false, true);
-    unsubscribe_if_empty(room);
-  }
+  for (const auto& room : user.rooms) drop_member(room, conn, user.name, true);
   if (up()) {
     try {
       call({"EVAL", kReleaseScript, "1", user_key(user.name), instance_});
@@ -254,7 +258,26 @@ void RedisRegistry::deliver_message(std::string_view room, Room& r, const Stored
   if (r.members.empty()) return;
   auto text = std::make_shared<const std::string>(
       encode(event::Message{std::string(room), m.seq, m.from, m.text, m.ts, false}));
-  for (ConnId member : r.members) pending_.push_back({member, text});
+  for (ConnId member : r.members) {
+    if (auto it = r.live_after.find(member); it != r.live_after.end()) {
+      if (m.seq <= it->second) continue;  // before its `joined`: in its history, not live
+      r.live_after.erase(it);
+    }
+    pending_.push_back({member, text});
+  }
+}
+
+bool RedisRegistry::catch_up(std::string_view room, Room& r,
+                             const std::vector<StoredMessage>& history, std::uint64_t upto) {
+  std::uint64_t next = r.delivered + 1;
+  for (const auto& m : history) {
+    if (m.seq == next && m.seq <= upto) ++next;
+  }
+  if (next <= upto) return false;  // a gap the ring no longer fills
+  for (const auto& m : history) {
+    if (m.seq > r.delivered && m.seq <= upto) deliver_message(room, r, m);
+  }
+  return true;
 }
 
 void RedisRegistry::fill(std::string_view room, Room& r, std::optional<std::uint64_t> upto) {
@@ -301,13 +324,14 @@ JoinOutcome RedisRegistry::join(ConnId conn, std::string_view room,
     r.roster = std::move(*first_roster);
     r.delivered = std::max(r.delivered, out.seq);
   }
-  // §6 rule 4: the live stream of this room continues right after out.seq;
-  // members already here get anything up to it first.
-  for (const auto& m : history) {
-    if (m.seq > r.delivered && m.seq <= out.seq) deliver_message(room, r, m);
+  // §6 rule 4: the new member's live stream continues right after out.seq;
+  // members already here get anything up to it first, from the history if it
+  // still holds it all, else from the channel (then the new member skips it).
+  const bool behind = out.seq > r.delivered && !catch_up(room, r, history, out.seq);
+  if (!behind) {
+    r.delivered = std::max(r.delivered, out.seq);
+    for (const auto& m : history) keep(r, m);
   }
-  r.delivered = std::max(r.delivered, out.seq);
-  for (const auto& m : history) keep(r, m);
   if (since) {
     std::uint64_t from = *since;
     if (from > out.seq) {
@@ -325,6 +349,7 @@ JoinOutcome RedisRegistry::join(ConnId conn, std::string_view room,
     return out;
   }
   r.members.push_back(conn);
+  if (behind) r.live_after[conn] = out.seq;
   r.roster.insert(user.name);
   user.rooms.emplace_back(room);
   out.status = JoinStatus::kJoined;
@@ -338,17 +363,7 @@ bool RedisRegistry::leave(ConnId conn, std::string_view room) {
   auto pos = std::find(rooms.begin(), rooms.end(), room);
   if (pos == rooms.end()) return false;
   rooms.erase(pos);
-  rooms_[std::string(room)].roster.erase(uit->second.name);
-  auto& members = rooms_[std::string(room)].members;
-  members.erase(std::remove(members.begin(), members.end(), conn), members.end());
-  if (up()) {
-    try {
-      call({"HDEL", members_key(room), uit->second.name});
-    } catch (const RedisUnavailable&) {
-    }
-  }
-  presence(room, uit->second.name, false, false);
-  unsubscribe_if_empty(room);
+  drop_member(room, conn, uit->second.name, false);
   return true;
 }
 
@@ -387,8 +402,8 @@ std::vector<std::string> RedisRegistry::member_names(std::string_view room) cons
   return names;
 }
 
-StoredMessage RedisRegistry::append(std::string_view room, std::string_view from,
-                                    std::string_view text, std::int64_t ts) {
+std::optional<StoredMessage> RedisRegistry::append(std::string_view room, std::string_view from,
+                                                   std::string_view text, std::int64_t ts) {
   if (!up()) throw RedisUnavailable("redis is down");
   StoredMessage m{0, std::string(from), std::string(text), ts};
   std::string body = encode_entry(m);
@@ -398,8 +413,18 @@ StoredMessage RedisRegistry::append(std::string_view room, std::string_view from
   if (r.type != RedisReply::Type::kInteger) throw RedisUnavailable("say script failed: " + r.str);
   m.seq = static_cast<std::uint64_t>(r.integer);
   Room& room_state = rooms_[std::string(room)];
-  // Messages still in flight to us come first (§6 rule 2).
-  if (m.seq > room_state.delivered + 1) fill(room, room_state, m.seq - 1);
+  // Messages still in flight to us come first (§6 rule 2): from the history
+  // if it holds them all, else ours follows them through the channel.
+  if (m.seq > room_state.delivered + 1) {
+    std::vector<StoredMessage> gap;
+    for (const auto& e : call({"ZRANGEBYSCORE", history_key(room),
+                               "(" + std::to_string(room_state.delivered),
+                               std::to_string(m.seq - 1)})
+                             .elements) {
+      if (auto g = decode_entry(e.str)) gap.push_back(std::move(*g));
+    }
+    if (!catch_up(room, room_state, gap, m.seq - 1)) return std::nullopt;
+  }
   room_state.delivered = std::max(room_state.delivered, m.seq);
   keep(room_state, m);
   return m;  // the engine fans it out to the local members

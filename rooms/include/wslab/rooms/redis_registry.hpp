@@ -19,9 +19,15 @@
 //
 // One order for all (§6): the script makes INCR, history and PUBLISH one
 // atomic step, so every subscriber receives a room's messages in seq order.
-// Whatever arrives out of turn (our own say overtaking messages still in
-// flight, a (re)subscription that missed some) is filled from the history,
-// and anything at or below the delivered seq is dropped as a duplicate.
+// An instance that is behind on the channel (it reads a busy room more slowly
+// than it is written) must not skip ahead: our own say, or a join, that finds
+// messages not yet delivered here takes them from the history only if the
+// ring still holds all of them; otherwise they are still in flight to us, so
+// the say is delivered when it comes through the channel after them, and the
+// new member's live stream starts after its `joined` seq (Room::live_after).
+// A resubscription after Redis was away fills its gap from the history (what
+// the ring no longer holds is lost: `truncated`), and anything at or below the
+// delivered seq is dropped as a duplicate.
 // Calls that need Redis throw RedisUnavailable before changing local state.
 //
 // Presence (§5.5) has no seq and pub/sub keeps nothing, so a presence event
@@ -86,8 +92,8 @@ class RedisRegistry final : public RoomRegistry {
   [[nodiscard]] bool is_member(ConnId conn, std::string_view room) const override;
   [[nodiscard]] std::span<const ConnId> members(std::string_view room) const override;
   [[nodiscard]] std::vector<std::string> member_names(std::string_view room) const override;
-  StoredMessage append(std::string_view room, std::string_view from, std::string_view text,
-                       std::int64_t ts) override;
+  std::optional<StoredMessage> append(std::string_view room, std::string_view from,
+                                      std::string_view text, std::int64_t ts) override;
   // Throws RedisUnavailable when Redis is away (the app holds the private until it returns).
   bool send_elsewhere(std::string_view name,
                       const std::shared_ptr<const std::string>& text) override;
@@ -98,6 +104,9 @@ class RedisRegistry final : public RoomRegistry {
     std::uint64_t delivered = 0;                  // highest seq given to local members
     bool subscribed = false;                      // SUBSCRIBE confirmed by Redis
     std::set<std::string> roster;                 // names local members were told of (see top)
+    // Members that joined while this instance was behind on the channel: their
+    // live stream starts after this seq (their `joined`), §6 rule 4.
+    std::map<ConnId, std::uint64_t> live_after;
     std::map<std::uint64_t, StoredMessage> kept;  // last delivered, for restoring Redis
   };
   struct User {
@@ -112,11 +121,19 @@ class RedisRegistry final : public RoomRegistry {
   void keep(Room& r, const StoredMessage& m);
   // Delivers messages with seq in (r.delivered, upto] from the history.
   void fill(std::string_view room, Room& r, std::optional<std::uint64_t> upto);
+  // Delivers (r.delivered, upto] from `history` (oldest first) if it holds every
+  // one of them; otherwise delivers nothing and returns false: the ring no longer
+  // has some, and they are still on their way to us through the channel.
+  bool catch_up(std::string_view room, Room& r, const std::vector<StoredMessage>& history,
+                std::uint64_t upto);
   void deliver_message(std::string_view room, Room& r, const StoredMessage& m);
   void publish_event(std::string_view room, char kind, const std::string& event_text);
   void presence(std::string_view room, const std::string& name, bool join, bool disconnected);
   void subscribe(std::string_view room, Room& r);
   void unsubscribe_if_empty(std::string_view room);
+  // One member less in `room` here and in the members hash; presence leave.
+  void drop_member(std::string_view room, ConnId conn, const std::string& name,
+                   bool disconnected);
   // The members hash (plus local members), read now.
   std::set<std::string> read_members(std::string_view room, const Room& r);
   // Presence events for the difference between r.roster and `now`; roster = now.

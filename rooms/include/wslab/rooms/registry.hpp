@@ -69,8 +69,11 @@ class RoomRegistry {
   // Every member's name, sorted by byte value.
   [[nodiscard]] virtual std::vector<std::string> member_names(std::string_view room) const = 0;
   // Assigns the room's next sequence number and keeps the message in history.
-  virtual StoredMessage append(std::string_view room, std::string_view from, std::string_view text,
-                               std::int64_t ts) = 0;
+  // Returns the message for the caller to fan out to members(room) now, or
+  // nullopt when messages before it have not reached this instance yet: the
+  // registry then delivers it itself, after them (one order for all, §6).
+  virtual std::optional<StoredMessage> append(std::string_view room, std::string_view from,
+                                              std::string_view text, std::int64_t ts) = 0;
 };
 
 }  // namespace wslab::rooms
