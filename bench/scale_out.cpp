@@ -426,9 +426,10 @@ int main(int argc, char** argv) {
   // misses every member; an instance that lost Redis told its members (status).
   for (const auto& r : rows) {
     if (!r.error.empty() || (r.notices.empty() && r.members_short == 0)) continue;
-    t << "\n" << r.instances << " instance(s): " << r.members_short << " of " << r.clients
-      << " members got fewer than the " << r.sent << " messages said (last delivery "
-      << r.drain_s << " s after the last say)";
+    t << "\n"
+      << r.instances << " instance(s): " << r.members_short << " of " << r.clients
+      << " members got fewer than the " << r.sent << " messages said (last delivery " << r.drain_s
+      << " s after the last say)";
     for (const auto& [kind, n] : r.notices) t << "; " << n << " \"" << kind << "\" event(s)";
     t << "\n";
   }

@@ -169,7 +169,7 @@ std::vector<std::string> MemoryRegistry::member_names(std::string_view room) con
 }
 
 std::optional<StoredMessage> MemoryRegistry::append(std::string_view room, std::string_view from,
-                                     std::string_view text, std::int64_t ts) {
+                                                    std::string_view text, std::int64_t ts) {
   Room* r = find_room(room);
   if (r == nullptr) r = &rooms_.emplace(std::string(room), Room{}).first->second;
   StoredMessage m{++r->seq, std::string(from), std::string(text), ts};

@@ -420,9 +420,9 @@ class RoomsRedisRegistry : public ::testing::Test {
     for (const auto& d : a.take_pending()) {
       const json j = json::parse(*d.text);
       const std::string type = j.value("type", "");
-      const std::string detail = type == "presence"
-                                     ? j.value("action", "") + " " + j.value("name", "")
-                                     : std::to_string(j.value("seq", 0)) + " " + j.value("text", "");
+      const std::string detail =
+          type == "presence" ? j.value("action", "") + " " + j.value("name", "")
+                             : std::to_string(j.value("seq", 0)) + " " + j.value("text", "");
       told_.push_back(std::to_string(d.to) + " " + type + " " + detail);
     }
     return told_;
@@ -507,8 +507,8 @@ TEST_F(RoomsRedisRegistry, SayOnAnInstanceBehindTheChannelComesAfterEverythingBe
   ASSERT_TRUE(run_until(loop_, [&] { return !told_to_a().empty(); }));  // bob's join
   for (int i = 1; i <= 5; ++i) b.append("lobby", "bob", "m" + std::to_string(i), i);
   const auto mine = a.append("lobby", "alice", "mine", 6);
-  EXPECT_FALSE(mine.has_value())
-      << "seq " << mine->seq << " handed to the engine while seq 1-5 were still in flight";
+  EXPECT_FALSE(mine.has_value()) << "seq " << mine->seq
+                                 << " handed to the engine while seq 1-5 were still in flight";
   EXPECT_TRUE(run_until(loop_, [&] { return told_to_a().size() >= 7; }));
   EXPECT_EQ(told_, std::vector<std::string>({"1 presence join bob", "1 message 1 m1",
                                              "1 message 2 m2", "1 message 3 m3", "1 message 4 m4",
@@ -535,10 +535,9 @@ TEST_F(RoomsRedisRegistry, JoinOnAnInstanceBehindTheChannelSkipsNothingForOthers
   EXPECT_EQ(carol.seq, 5U);
   b.append("lobby", "bob", "six", 6);
   EXPECT_TRUE(run_until(loop_, [&] { return told_to_a().size() >= 8; }));
-  EXPECT_EQ(told_, std::vector<std::string>({"1 presence join bob", "1 message 1 m1",
-                                             "1 message 2 m2", "1 message 3 m3", "1 message 4 m4",
-                                             "1 message 5 m5", "1 message 6 six",
-                                             "3 message 6 six"}));
+  EXPECT_EQ(told_, std::vector<std::string>(
+                       {"1 presence join bob", "1 message 1 m1", "1 message 2 m2", "1 message 3 m3",
+                        "1 message 4 m4", "1 message 5 m5", "1 message 6 six", "3 message 6 six"}));
 }
 
 }  // namespace

@@ -417,10 +417,10 @@ std::optional<StoredMessage> RedisRegistry::append(std::string_view room, std::s
   // if it holds them all, else ours follows them through the channel.
   if (m.seq > room_state.delivered + 1) {
     std::vector<StoredMessage> gap;
-    for (const auto& e : call({"ZRANGEBYSCORE", history_key(room),
-                               "(" + std::to_string(room_state.delivered),
-                               std::to_string(m.seq - 1)})
-                             .elements) {
+    for (const auto& e :
+         call({"ZRANGEBYSCORE", history_key(room), "(" + std::to_string(room_state.delivered),
+               std::to_string(m.seq - 1)})
+             .elements) {
       if (auto g = decode_entry(e.str)) gap.push_back(std::move(*g));
     }
     if (!catch_up(room, room_state, gap, m.seq - 1)) return std::nullopt;

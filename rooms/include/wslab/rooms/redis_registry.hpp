@@ -100,10 +100,10 @@ class RedisRegistry final : public RoomRegistry {
 
  private:
   struct Room {
-    std::vector<ConnId> members;                  // this instance's
-    std::uint64_t delivered = 0;                  // highest seq given to local members
-    bool subscribed = false;                      // SUBSCRIBE confirmed by Redis
-    std::set<std::string> roster;                 // names local members were told of (see top)
+    std::vector<ConnId> members;   // this instance's
+    std::uint64_t delivered = 0;   // highest seq given to local members
+    bool subscribed = false;       // SUBSCRIBE confirmed by Redis
+    std::set<std::string> roster;  // names local members were told of (see top)
     // Members that joined while this instance was behind on the channel: their
     // live stream starts after this seq (their `joined`), §6 rule 4.
     std::map<ConnId, std::uint64_t> live_after;
@@ -132,8 +132,7 @@ class RedisRegistry final : public RoomRegistry {
   void subscribe(std::string_view room, Room& r);
   void unsubscribe_if_empty(std::string_view room);
   // One member less in `room` here and in the members hash; presence leave.
-  void drop_member(std::string_view room, ConnId conn, const std::string& name,
-                   bool disconnected);
+  void drop_member(std::string_view room, ConnId conn, const std::string& name, bool disconnected);
   // The members hash (plus local members), read now.
   std::set<std::string> read_members(std::string_view room, const Room& r);
   // Presence events for the difference between r.roster and `now`; roster = now.
