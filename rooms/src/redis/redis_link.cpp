@@ -326,9 +326,9 @@ void RedisLink::run_hook(const std::function<void()>& fn) {
 
 void RedisLink::hand_on_held() {
   while (!held_.empty() && up_) {
-    auto [channel, payload] = std::move(held_.front());
+    const std::pair<std::string, std::string> m = std::move(held_.front());
     held_.pop_front();
-    if (hooks_.on_message) run_hook([&] { hooks_.on_message(channel, payload); });
+    if (hooks_.on_message) run_hook([&] { hooks_.on_message(m.first, m.second); });
   }
 }
 
