@@ -541,6 +541,8 @@ void RedisRegistry::resync() {
     call({"PUBLISH", outbox_.front().first, outbox_.front().second});
     outbox_.pop_front();
   }
+  // What the catch-up above delivered is written now, not with some later event.
+  if (!pending_.empty() && wake_) wake_();
 }
 
 }  // namespace wslab::rooms

@@ -78,7 +78,8 @@ class RedisRegistry final : public RoomRegistry {
   void on_message(std::string_view channel, std::string_view payload);
   // Redis is back (maybe empty after a restart): restore counters, history,
   // names and members from what this instance knows, resubscribe, publish
-  // what waited. Throws RedisUnavailable if Redis fails again.
+  // what waited; the messages and presence it catches up on go out through
+  // on_pending. Throws RedisUnavailable if Redis fails again.
   void resync();
   // Typing is relayed by the app (the engine keeps no typing state).
   void publish_typing(std::string_view room, const std::string& event_text);
