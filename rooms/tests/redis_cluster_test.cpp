@@ -556,8 +556,8 @@ TEST_F(RoomsRedisRegistry, ResyncHandsWhatItCaughtUpOnToOnPending) {
   a.on_pending([&] { ++woke; });
   a.resync();  // what the link's on_up runs (the unread copy on the channel is not needed)
   EXPECT_EQ(woke, 1) << "resync delivered without telling anyone";
-  EXPECT_EQ(told_to_a(), std::vector<std::string>(
-                             {"1 presence join bob", "1 message 1 while a was away"}));
+  EXPECT_EQ(told_to_a(),
+            std::vector<std::string>({"1 presence join bob", "1 message 1 while a was away"}));
 }
 
 }  // namespace
