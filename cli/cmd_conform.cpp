@@ -432,12 +432,15 @@ void register_conform(CLI::App& app) {
       "url", args->urls,
       "ws://HOST:PORT/PATH of a running server (loopback only). Several URLs: instances "
       "of one rooms service, members spread over them (lab 6)");
+  // Repeatable options take one value per occurrence (allow_extra_args(false)): in
+  // `--group scale URL1 URL2` the URLs are targets, not more groups.
   cmd->add_option(
          "--rooms", args->rooms_urls,
          "wslab.rooms.v1 server(s) for the rooms cases (lab 5; repeat for instances of one "
          "service). Without a URL, wslab serve --rooms is started")
       ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   cmd->add_option("--heartbeat", args->heartbeat_url,
                   "echo server started with a ping interval and pong timeout, for the heartbeat "
                   "cases (lab 4); needs --ping-interval and --pong-timeout");
@@ -455,15 +458,18 @@ void register_conform(CLI::App& app) {
   cmd->add_option("--group", args->groups, "only these groups (repeat or comma-separate)")
       ->delimiter(',')
       ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   cmd->add_option(
          "--case", args->cases,
          "only cases whose id matches GLOB ('*', '?'; a plain id also selects ids below it)")
       ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   cmd->add_option("--exclude", args->excludes, "skip cases whose id matches GLOB")
       ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   cmd->add_flag("--quick", args->quick, "scale bulk cases down (seconds, not minutes)");
   cmd->add_flag("--strict", args->strict, "count NON-STRICT as FAIL");
   cmd->add_flag("--list", args->list, "list the selected cases instead of running them");
