@@ -83,9 +83,9 @@ class EventServer::Impl::HttpConn final : public net::IoHandler {
   HttpConn(Impl& s, net::Fd fd) : s_(s), fd_(std::move(fd)) {}
   ~HttpConn() { s_.loop.remove(fd_.get()); }
   int fd() const { return fd_.get(); }
-  void on_io(std::uint32_t events) override {
-    if (events & EPOLLOUT) flush();
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+  void on_io(std::uint32_t ready) override {
+    if (ready & EPOLLOUT) flush();
+    if (ready & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
       auto buf = s_.loop.read_buffer();
       ssize_t n = recv(fd_.get(), buf.data(), buf.size(), 0);
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {

@@ -4,6 +4,7 @@
 #include "wslab/rooms/codec.hpp"
 
 #include <array>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "wslab/rooms/names.hpp"
@@ -327,6 +328,20 @@ Int integer_or(const json& j, const char* key, Int fallback) {
   return j.contains(key) ? integer_at<Int>(j, key) : fallback;
 }
 
+// A welcome's limits are counts: a JSON integer >= 0 that fits the member, or the member
+// keeps its default when the server leaves it out. json::value() would cast 1e44 to an
+// integer, which is undefined (found by the rooms fuzz target).
+template <class Count>
+Count count_or(const json& limits, const char* key, Count fallback) {
+  auto it = limits.find(key);
+  if (it == limits.end()) return fallback;
+  if (!it->is_number_unsigned() || it->get<std::uint64_t>() > std::numeric_limits<Count>::max()) {
+    throw std::invalid_argument(std::string("limits.") + key + " is not a count that fits " +
+                                std::to_string(std::numeric_limits<Count>::max()));
+  }
+  return static_cast<Count>(it->get<std::uint64_t>());
+}
+
 ServerEvent decode_server(const json& j) {
   const auto type = j.at("type").get<std::string>();
   if (type == "welcome") {
@@ -334,15 +349,15 @@ ServerEvent decode_server(const json& j) {
     e.name = j.at("name").get<std::string>();
     if (auto it = j.find("limits"); it != j.end() && it->is_object()) {
       const auto& l = *it;
-      e.limits.max_message_bytes = l.value("max_message_bytes", e.limits.max_message_bytes);
-      e.limits.max_text_bytes = l.value("max_text_bytes", e.limits.max_text_bytes);
-      e.limits.max_name_length = l.value("max_name_length", e.limits.max_name_length);
-      e.limits.max_room_length = l.value("max_room_length", e.limits.max_room_length);
+      e.limits.max_message_bytes = count_or(l, "max_message_bytes", e.limits.max_message_bytes);
+      e.limits.max_text_bytes = count_or(l, "max_text_bytes", e.limits.max_text_bytes);
+      e.limits.max_name_length = count_or(l, "max_name_length", e.limits.max_name_length);
+      e.limits.max_room_length = count_or(l, "max_room_length", e.limits.max_room_length);
       e.limits.max_rooms_per_client =
-          l.value("max_rooms_per_client", e.limits.max_rooms_per_client);
-      e.limits.history_size = l.value("history_size", e.limits.history_size);
-      e.limits.rate_burst = l.value("rate_burst", e.limits.rate_burst);
-      e.limits.rate_per_second = l.value("rate_per_second", e.limits.rate_per_second);
+          count_or(l, "max_rooms_per_client", e.limits.max_rooms_per_client);
+      e.limits.history_size = count_or(l, "history_size", e.limits.history_size);
+      e.limits.rate_burst = count_or(l, "rate_burst", e.limits.rate_burst);
+      e.limits.rate_per_second = count_or(l, "rate_per_second", e.limits.rate_per_second);
     }
     e.ref = ref_from(j);
     return e;

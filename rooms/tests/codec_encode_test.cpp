@@ -150,6 +150,28 @@ TEST(RoomsCodec, ServerEventsRoundTrip) {
       parse_server_event(R"({"type":"joined","room":"r","seq":1,"members":[],"history":-1})"));
 }
 
+// A welcome's limits are counts that fit their member; anything else is refused with the
+// member named (a fractional 1.64e44 once reached an out-of-range double-to-size_t cast).
+TEST(RoomsCodec, WelcomeLimitsAreCountsThatFit) {
+  auto limits = [](const std::string& body) {
+    return parse_server_event(R"({"type":"welcome","name":"a","limits":{)" + body + "}}");
+  };
+  auto ok = limits(R"("max_text_bytes":10,"rate_burst":4294967295)");
+  ASSERT_TRUE(ok) << ok.error();
+  const auto& welcome = std::get<event::Welcome>(*ok);
+  EXPECT_EQ(welcome.limits.max_text_bytes, 10u);
+  EXPECT_EQ(welcome.limits.rate_burst, 4294967295u);
+  EXPECT_EQ(welcome.limits.history_size, Limits{}.history_size) << "a missing limit keeps its default";
+
+  for (const char* bad : {R"("history_size":1.64e44)", R"("max_text_bytes":-1)",
+                          R"("rate_burst":4294967296)", R"("rate_per_second":"100")",
+                          R"("max_name_length":2.5)"}) {
+    auto refused = limits(bad);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().find("limits."), std::string::npos) << refused.error();
+  }
+}
+
 // Every client message encodes to what the server's parser reads back.
 TEST(RoomsCodec, ClientMessagesRoundTrip) {
   const std::vector<ClientMessage> messages = {
