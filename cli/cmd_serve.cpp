@@ -18,7 +18,7 @@
 #include "wslab/net/server.hpp"
 #include "wslab/rooms/rooms_app.hpp"
 #ifdef WSLAB_HAVE_ROOMS_REDIS
-#include "wslab/rooms/redis_rooms_app.hpp"
+#include "wslab/rooms/serve_redis.hpp"
 #endif
 #include "wslab/result.hpp"
 

@@ -61,10 +61,4 @@ class RedisRoomsApp final : public net::App {
   bool redis_up_ = false;
 };
 
-// For `wslab serve --rooms --redis URL [--token T ...] [--token-file F]`.
-Result<std::unique_ptr<net::App>> make_redis_rooms_app(net::EventLoop& loop,
-                                                       const std::vector<std::string>& tokens,
-                                                       const std::string& token_file,
-                                                       const std::string& redis_url);
-
 }  // namespace wslab::rooms
