@@ -62,12 +62,16 @@ void LabRoomsApp::deliver(const rooms::Deliveries& out) {
   }
 }
 
-std::unique_ptr<net::App> make_lab_rooms_app(net::ServerOptions& options,
-                                             const std::vector<std::string>& tokens) {
-  const rooms::Limits limits;
+void configure_lab_rooms_server(net::ServerOptions& options, const rooms::Limits& limits) {
   options.session.max_message_bytes = limits.max_message_bytes;
   options.session.max_frame_bytes = limits.max_message_bytes;
   options.session.server.subprotocols = {std::string(rooms::kSubprotocol)};
+}
+
+std::unique_ptr<net::App> make_lab_rooms_app(net::ServerOptions& options,
+                                             const std::vector<std::string>& tokens) {
+  const rooms::Limits limits;
+  configure_lab_rooms_server(options, limits);
   rooms::TokenSet set;
   for (const auto& t : tokens) set.add(t);
   return std::make_unique<LabRoomsApp>(limits, std::move(set));

@@ -37,6 +37,9 @@ class LabRoomsApp final : public net::App {
   std::unordered_map<rooms::ConnId, net::Connection*> open_;
 };
 
+// The server options a rooms app needs: the message limit, the subprotocol offered.
+void configure_lab_rooms_server(net::ServerOptions& options, const rooms::Limits& limits);
+
 // The rooms app, with the server options it needs (message limit, the subprotocol offered).
 std::unique_ptr<net::App> make_lab_rooms_app(net::ServerOptions& options,
                                              const std::vector<std::string>& tokens = {});

@@ -3,10 +3,12 @@
 // the harness can test it over TCP from lab 1 on (`wslab check N` starts it).
 //
 //   wslab-student-server [--port N] [--host ADDR] [--ping-interval MS]
-//                        [--pong-timeout MS] [--max-message BYTES] [--rooms] [--quiet]
+//                        [--pong-timeout MS] [--max-message BYTES] [--rooms]
+//                        [--redis redis://HOST:PORT] [--quiet]
 //
 // Echo on every path by default (what the conformance harness expects);
-// --rooms serves wslab.rooms.v1 (lab 5). The first line on stdout is
+// --rooms serves wslab.rooms.v1 (lab 5); --redis URL (lab 6) serves it as one
+// instance of several sharing rooms through that Redis (implies --rooms). The first line on stdout is
 // "listening on ws://HOST:PORT/" (the port is the kernel's choice with --port 0).
 #include <cerrno>
 #include <csignal>
@@ -24,6 +26,9 @@
 #ifdef WSLAB_STUDENT_SERVER_ROOMS
 #include "lab_rooms_app.hpp"
 #endif
+#ifdef WSLAB_STUDENT_SERVER_REDIS
+#include "wslab/rooms/redis_rooms_app.hpp"
+#endif
 
 namespace {
 
@@ -31,7 +36,7 @@ void usage() {
   std::fprintf(stderr,
                "usage: wslab-student-server [--port N] [--host ADDR] [--ping-interval MS]\n"
                "                            [--pong-timeout MS] [--max-message BYTES] [--rooms]\n"
-               "                            [--quiet]\n");
+               "                            [--redis redis://HOST:PORT] [--quiet]\n");
 }
 
 bool number(const char* text, long long& out) {
@@ -48,11 +53,15 @@ int main(int argc, char** argv) {
   wslab::net::ServerOptions options;
   options.port = 0;
   bool rooms = false;
+  std::string redis;  // lab 6: the Redis the instances share
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     long long v = 0;
     const bool has_value = i + 1 < argc;
     if (arg == "--rooms") {
+      rooms = true;
+    } else if (arg == "--redis" && has_value) {
+      redis = argv[++i];
       rooms = true;
     } else if (arg == "--quiet" || arg == "-q") {
       options.log = wslab::net::LogLevel::kQuiet;
@@ -77,8 +86,27 @@ int main(int argc, char** argv) {
     }
   }
 
+  wslab::net::EventLoop loop;
   std::unique_ptr<wslab::net::App> app;
-  if (rooms) {
+  if (!redis.empty()) {
+#ifdef WSLAB_STUDENT_SERVER_REDIS
+    auto url = wslab::rooms::parse_redis_url(redis);
+    if (!url) {
+      std::fprintf(stderr, "wslab-student-server: --redis %s: %s\n", redis.c_str(),
+                   url.error().c_str());
+      return 2;
+    }
+    wslab::rooms::RedisRoomsOptions ro;
+    ro.redis = *url;
+    wslab::labs::configure_lab_rooms_server(options, ro.limits);
+    app = std::make_unique<wslab::rooms::RedisRoomsApp>(loop, std::move(ro));
+#else
+    std::fprintf(stderr,
+                 "wslab-student-server: this build has no lab 6 (--redis needs libhiredis-dev "
+                 "when it was configured)\n");
+    return 2;
+#endif
+  } else if (rooms) {
 #ifdef WSLAB_STUDENT_SERVER_ROOMS
     app = wslab::labs::make_lab_rooms_app(options);
 #else
@@ -89,7 +117,6 @@ int main(int argc, char** argv) {
     app = std::make_unique<wslab::net::EchoApp>();
   }
 
-  wslab::net::EventLoop loop;
   wslab::net::Server server(loop, *app, options);
   if (wslab::Status st = server.shutdown_on_signals(); !st) {
     std::fprintf(stderr, "wslab-student-server: %s\n", st.message().c_str());

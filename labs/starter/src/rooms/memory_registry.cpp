@@ -65,13 +65,14 @@ std::vector<std::string> MemoryRegistry::member_names(
   return {};
 }
 
-StoredMessage MemoryRegistry::append([[maybe_unused]] std::string_view room,
-                                     [[maybe_unused]] std::string_view from,
-                                     [[maybe_unused]] std::string_view text,
-                                     [[maybe_unused]] std::int64_t ts) {
-  // TODO(lab 5, step 4): the room's next sequence number; keep the last history_size messages.
+std::optional<StoredMessage> MemoryRegistry::append([[maybe_unused]] std::string_view room,
+                                                    [[maybe_unused]] std::string_view from,
+                                                    [[maybe_unused]] std::string_view text,
+                                                    [[maybe_unused]] std::int64_t ts) {
+  // TODO(lab 5, step 4): the room's next sequence number; keep the last history_size messages;
+  // return the stored message (one process: never nullopt).
   todo::note("MemoryRegistry::append", kStep4);
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace wslab::rooms

@@ -28,8 +28,8 @@ class MemoryRegistry final : public RoomRegistry {
   [[nodiscard]] bool is_member(ConnId conn, std::string_view room) const override;
   [[nodiscard]] std::span<const ConnId> members(std::string_view room) const override;
   [[nodiscard]] std::vector<std::string> member_names(std::string_view room) const override;
-  StoredMessage append(std::string_view room, std::string_view from, std::string_view text,
-                       std::int64_t ts) override;
+  std::optional<StoredMessage> append(std::string_view room, std::string_view from,
+                                      std::string_view text, std::int64_t ts) override;
 
   [[nodiscard]] std::size_t room_count() const { return rooms_.size(); }
   [[nodiscard]] bool has_room(std::string_view room) const { return rooms_.contains(room); }

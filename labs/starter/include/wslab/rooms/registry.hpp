@@ -1,4 +1,5 @@
-// PROVIDED (lab 5): the interface your MemoryRegistry (step 4) implements.
+// PROVIDED (lab 5): the interface your MemoryRegistry (step 4) implements (and your lab 6
+// RedisRegistry).
 // Where the state of wslab.rooms.v1 lives: users and their server-assigned
 // names (docs/rooms-protocol.md §3), rooms, members, sequence numbers (§6)
 // and the history ring (§7).
@@ -11,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,6 +49,14 @@ class RoomRegistry {
   virtual std::string add_user(ConnId conn, std::optional<std::string_view> proposal) = 0;
   [[nodiscard]] virtual const std::string* name_of(ConnId conn) const = 0;
   [[nodiscard]] virtual std::optional<ConnId> find_user(std::string_view name) const = 0;
+  // `name` is not connected here: if another instance of the same service
+  // holds it (lab 6), hand `text` (an encoded private event, §4.5) to that
+  // instance and return true; false when nobody has that name. One process
+  // has no other instance.
+  virtual bool send_elsewhere(std::string_view /*name*/,
+                              const std::shared_ptr<const std::string>& /*text*/) {
+    return false;
+  }
   // The connection is gone: free its name, leave every room. Returns those rooms.
   virtual std::vector<std::string> remove_user(ConnId conn) = 0;
 
@@ -61,8 +71,11 @@ class RoomRegistry {
   // Every member's name, sorted by byte value.
   [[nodiscard]] virtual std::vector<std::string> member_names(std::string_view room) const = 0;
   // Assigns the room's next sequence number and keeps the message in history.
-  virtual StoredMessage append(std::string_view room, std::string_view from, std::string_view text,
-                               std::int64_t ts) = 0;
+  // Returns the message for the caller to fan out to members(room) now, or
+  // nullopt when messages before it have not reached this instance yet: the
+  // registry then delivers it itself, after them (one order for all, §6).
+  virtual std::optional<StoredMessage> append(std::string_view room, std::string_view from,
+                                              std::string_view text, std::int64_t ts) = 0;
 };
 
 }  // namespace wslab::rooms
