@@ -319,6 +319,20 @@ TEST(CoreClientHandshake, AcceptsACorrect101) {
   EXPECT_TRUE(r.is_ok()) << r.error();
 }
 
+// §4.1 item 5 fails the connection when the header "indicates the use of an extension" we
+// did not offer: an empty list names none and is accepted; any named one is refused.
+TEST(CoreClientHandshake, OnlyANamedExtensionFailsTheHandshake) {
+  ClientCase c;
+  for (const char* empty : {"Sec-WebSocket-Extensions: \r\n", "Sec-WebSocket-Extensions: , \r\n"}) {
+    const auto r = c.check(test::accept_response_for(c.sent.key, empty));
+    EXPECT_TRUE(r.is_ok()) << empty << (r.is_ok() ? "" : r.error());
+  }
+  const auto named =
+      c.check(test::accept_response_for(c.sent.key, "Sec-WebSocket-Extensions: , x-custom\r\n"));
+  ASSERT_FALSE(named.is_ok());
+  EXPECT_NE(named.error().find("x-custom"), std::string::npos) << named.error();
+}
+
 // §4.1 "the client MUST _Fail the WebSocket Connection_" for each of these.
 TEST(CoreClientHandshake, RejectsEveryNonConformingResponse) {
   ClientCase c;
