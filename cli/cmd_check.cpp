@@ -4,15 +4,53 @@
 // and a score per lab. The logic lives in labs/tool (wslab_labs).
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include "commands.hpp"
 #include "wslab/labs/check.hpp"
+#include "wslab/labs/lab_info.hpp"
 
 namespace wslab::cli {
+namespace {
+
+// "1 (handshake), 2 (framing), ..., 6 (scale-out)": the labs there are, from the lab table.
+std::string lab_list() {
+  std::string s;
+  for (const auto& l : labs::all_labs()) {
+    s += (s.empty() ? "" : ", ") + std::to_string(l.number) + " (" +
+         std::string(l.topic.substr(3)) + ")";
+  }
+  return s;
+}
+
+// N must name a lab of the table; the error says which labs there are.
+CLI::Validator lab_number() {
+  const auto& labs = labs::all_labs();
+  const std::string range =
+      std::to_string(labs.front().number) + ".." + std::to_string(labs.back().number);
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        int n = 0;
+        const char* end = value.data() + value.size();
+        const auto [ptr, ec] = std::from_chars(value.data(), end, n);
+        if (ec != std::errc() || ptr != end) {
+          return "\"" + value + "\" is not a lab number; the labs are " + lab_list();
+        }
+        if (labs::find_lab(n) == nullptr) {
+          return "there is no lab " + value + "; the labs are " + lab_list();
+        }
+        return {};
+      },
+      range, "LAB");
+}
+
+}  // namespace
+
 void register_check(CLI::App& app) {
   auto opts = std::make_shared<labs::CheckOptions>();
   auto no_color = std::make_shared<bool>(false);
@@ -20,9 +58,11 @@ void register_check(CLI::App& app) {
       "check",
       "Grade your lab work: build, run the unit tests of labs 1..N, then the conformance cases "
       "of labs 1..N against your server (see labs/README.md)");
-  cmd->add_option("lab", opts->lab, "lab number N (labs 1..N are checked: they are cumulative)")
+  cmd->add_option("lab", opts->lab,
+                  "lab number N (labs 1..N are checked: they are cumulative). Lab 6 also starts "
+                  "a throw-away redis-server (on PATH) and three instances of your rooms server")
       ->required()
-      ->check(CLI::Range(1, 5));
+      ->check(lab_number());
   cmd->add_option("--impl", opts->impl,
                   "starter: your code in labs/starter (default); solution: the reference (core/)")
       ->check(CLI::IsMember({"starter", "solution"}));

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -25,6 +26,24 @@ namespace {
 
 std::atomic<int> g_active_group{0};
 constexpr std::size_t kTailBytes = 32 * 1024;
+
+// The process group of every server not reaped yet, for kill_server_groups(): lock-free
+// slots a signal handler may read (0: free).
+std::array<std::atomic<int>, 64> g_live_groups{};
+
+void add_live_group(int pid) {
+  for (auto& slot : g_live_groups) {
+    int free = 0;
+    if (slot.compare_exchange_strong(free, pid)) return;
+  }
+}
+
+void remove_live_group(int pid) {
+  for (auto& slot : g_live_groups) {
+    int p = pid;
+    if (slot.compare_exchange_strong(p, 0)) return;
+  }
+}
 
 std::string signal_text(int sig) {
   const char* abbrev = ::sigabbrev_np(sig);
@@ -96,6 +115,13 @@ std::uint16_t pick_free_port() {
 
 int active_server_group() {
   return g_active_group.load();
+}
+
+void kill_server_groups() {
+  for (auto& slot : g_live_groups) {
+    const int pid = slot.load();
+    if (pid > 0) ::kill(-pid, SIGKILL);
+  }
 }
 
 Result<std::unique_ptr<ServerProcess>> ServerProcess::start(ServerSpec spec) {
@@ -171,6 +197,12 @@ int ServerProcess::pid() const {
 }
 
 void ServerProcess::reap(int pid) {
+  // Wait without reaping first: until it is reaped its pid (the group id) cannot be reused,
+  // so the list kill_server_groups() reads names no other process's group.
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+  }
+  remove_live_group(pid);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -291,6 +323,7 @@ Status ServerProcess::launch() {
     if (!spec_.shell_command.empty()) command_ = argv[2];
   }
   g_active_group.store(pid);
+  add_live_group(pid);
   reaper_ = std::thread([this, pid] { reap(pid); });
   reader_ = std::thread([this, fd = pipefd[0]] { read_output(fd); });
 

@@ -13,7 +13,8 @@
 #   {n}      the instance number, 1..N
 # Options:
 #   --instances N        how many instances (default 3)
-#   --wslab PATH         the wslab binary (default: wslab on PATH, else build/*/bin/wslab)
+#   --wslab PATH         the wslab binary (default: wslab on PATH, else tools/bin/wslab, the
+#                        grader of a student repository, else build/*/bin/wslab)
 #   --redis-server PATH  the redis-server binary (default: redis-server on PATH)
 #   --logs DIR           keep each instance's output in DIR/instance-K.log (default: a temp dir,
 #                        printed when a check fails)
@@ -51,7 +52,7 @@ case "$*" in *"{port}"*) ;; *) die "the server command must contain {port} (wher
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 if [ -z "$wslab" ]; then
   wslab="$(command -v wslab || true)"
-  for b in "$here"/build/release/bin/wslab "$here"/build/dev/bin/wslab; do
+  for b in "$here"/tools/bin/wslab "$here"/build/release/bin/wslab "$here"/build/dev/bin/wslab; do
     [ -n "$wslab" ] && break
     [ -x "$b" ] && wslab="$b"
   done

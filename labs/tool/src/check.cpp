@@ -2,9 +2,11 @@
 // the conformance cases of labs 1..N, and a score per lab.
 #include "wslab/labs/check.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -97,8 +100,18 @@ std::string cached_impl(const fs::path& build) {
   return {};
 }
 
+// "sudo apt-get install libhiredis-dev redis-server" for a lab that needs packages, or "".
+std::string install_hint(const LabInfo& l) {
+  if (l.packages.empty()) return {};
+  return "lab " + std::to_string(l.number) + " needs " + std::string(l.packages) +
+         " (sudo apt-get install " + std::string(l.packages) + ")";
+}
+
+// Builds the student server and the test binaries of labs 1..lab. A lab whose tests the
+// build directory has no target for (CMake leaves lab 6's out without hiredis or
+// redis-server) is left out of the build and named in `missing`, with the reason.
 bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_dir, int lab,
-           const Out& out) {
+           const Out& out, std::map<int, std::string>& missing) {
   out.section("build (" + o.impl + ")");
   const std::string cmake = find_on_path("cmake");
   if (cmake.empty()) {
@@ -108,7 +121,7 @@ bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_
   }
   const auto t0 = std::chrono::steady_clock::now();
   const bool fresh = !fs::exists(build_dir / "CMakeCache.txt");
-  if (fresh || cached_impl(build_dir) != o.impl) {
+  auto configure = [&](const std::string& why) {
     std::vector<std::string> cmd = {
         cmake, "-S", source.string(), "-B", build_dir.string(), "-DWSLAB_LAB_IMPL=" + o.impl};
     if (fresh) {
@@ -118,7 +131,7 @@ bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_
         cmd.push_back("Ninja");
       }
     }
-    std::printf("configuring %s ...\n", build_dir.string().c_str());
+    std::printf("configuring %s%s ...\n", build_dir.string().c_str(), why.c_str());
     std::fflush(stdout);
     ProcessOptions po;
     po.timeout = scaled(300s, o.timeout_scale);
@@ -128,6 +141,31 @@ bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_
                   r.describe().c_str(), indent(last_lines(r.output, 40), "  ", 60).c_str());
       return false;
     }
+    return true;
+  };
+  bool configured = false;
+  if (fresh || cached_impl(build_dir) != o.impl) {
+    if (!configure("")) return false;
+    configured = true;
+  }
+  std::vector<const LabInfo*> wanted;
+  for (const auto& l : all_labs()) {
+    if (l.number <= lab && fs::exists(source / "labs" / std::string(l.topic) / "tests")) {
+      wanted.push_back(&l);
+    }
+  }
+  auto targets = build_targets(build_dir.string(), scaled(120s, o.timeout_scale));
+  auto lacking = [&]() -> const LabInfo* {
+    if (!targets) return nullptr;  // the generator could not tell: build them all
+    for (const LabInfo* l : wanted) {
+      if (targets->count(l->test_target()) == 0) return l;
+    }
+    return nullptr;
+  };
+  if (const LabInfo* l = lacking(); l != nullptr && !configured) {
+    // CMake decided without it at the last configure; what it needs may be installed since.
+    if (!configure(" again (it has no " + l->test_target() + ")")) return false;
+    targets = build_targets(build_dir.string(), scaled(120s, o.timeout_scale));
   }
   std::vector<std::string> cmd = {cmake,
                                   "--build",
@@ -136,10 +174,17 @@ bool build(const CheckOptions& o, const fs::path& source, const fs::path& build_
                                   std::to_string(std::max(1, o.jobs)),
                                   "--target",
                                   std::string(kStudentServerTarget)};
-  for (const auto& l : all_labs()) {
-    if (l.number <= lab && fs::exists(source / "labs" / std::string(l.topic) / "tests")) {
-      cmd.push_back(l.test_target());
+  for (const LabInfo* l : wanted) {
+    if (!targets || targets->count(l->test_target()) != 0) {
+      cmd.push_back(l->test_target());
+      continue;
     }
+    const std::string hint = install_hint(*l);
+    missing[l->number] = "this build has no " + l->test_target() +
+                         (hint.empty() ? " (labs/" + std::string(l->topic) +
+                                             "/tests has no test source CMake could build)"
+                                       : ": " + hint + "; then run wslab check again");
+    std::printf("%s %s\n", out.yellow("note:").c_str(), missing[l->number].c_str());
   }
   std::printf(
       "building the lab tests and the student server (the first build takes a few minutes) ...\n");
@@ -234,7 +279,9 @@ int count_tests(const fs::path& bin, const CheckOptions& o) {
 UnitResult run_unit_tests(const LabInfo& lab, const fs::path& bin, const CheckOptions& o) {
   UnitResult u;
   if (!fs::exists(bin)) {
-    u.problem = "the test binary " + bin.string() + " is missing (did the build stop?)";
+    const std::string hint = install_hint(lab);
+    u.problem = "the test binary " + bin.string() + " is missing (did the build stop?)" +
+                (hint.empty() ? "" : "; " + hint);
     return u;
   }
   u.total = count_tests(bin, o);
@@ -291,7 +338,6 @@ UnitResult run_unit_tests(const LabInfo& lab, const fs::path& bin, const CheckOp
                 "); the others were run without them";
   }
   if (u.total == 0) u.total = u.passed + static_cast<int>(u.failures.size());
-  (void)lab;
   return u;
 }
 
@@ -315,11 +361,12 @@ void print_unit(const LabInfo& lab, const UnitResult& u, const fs::path& bin, co
     if (!o.all_failures && i == limit + 25) std::printf("  ...\n");
   }
   if (!u.failures.empty() || !u.problem.empty()) {
-    std::printf("\nread: %s (lesson: %s)\nrerun: %s\n", lab.handout().c_str(),
-                std::string(lab.lesson).c_str(),
-                (bin.string() + " --gtest_filter='" +
-                 (u.failures.empty() ? "*" : u.failures.front().test) + "'")
-                    .c_str());
+    std::printf("\nread: %s (lesson: %s)\n", lab.handout().c_str(),
+                std::string(lab.lesson).c_str());
+    if (fs::exists(bin)) {
+      std::printf("rerun: %s --gtest_filter='%s'\n", bin.string().c_str(),
+                  (u.failures.empty() ? "*" : u.failures.front().test).c_str());
+    }
   }
 }
 
@@ -338,18 +385,69 @@ struct HarnessResult {
 constexpr long long kPingIntervalMs = 300;
 constexpr long long kPongTimeoutMs = 600;
 
-// A second or third student server for the lab-4 / lab-5 cases.
+// A server next to the echo server, for the cases that need one: the heartbeat server (lab 4),
+// the rooms server (lab 5), or, from lab 6 on, a redis-server and the rooms instances that
+// share it. Cases whose server did not start are ERROR (the runner says which was missing).
 struct ExtraServer {
-  std::string what;  // "heartbeat server", "rooms server"
-  std::vector<std::string> args;
+  std::string what;  // "heartbeat server", "rooms server", "rooms instance 2", "redis-server"
+  harness::TargetKind kind = harness::TargetKind::kRooms;  // the cases that need it
+  std::vector<std::string> args;  // the student server's arguments after --port 0 ...
+  std::string shell_command;      // ... or a command with {port} (not your code: redis-server)
   std::unique_ptr<harness::ServerProcess> process;
+  [[nodiscard]] bool yours() const { return shell_command.empty(); }
 };
+
+// Lab 6: the rooms cases run on this many instances of the student server, member k of a
+// case on instance k mod 3 (as `wslab conform --lab 6 URL1 URL2 URL3`).
+constexpr int kLab6Instances = 3;
 
 std::string command_line(const std::vector<std::string>& argv) {
   std::string s;
   for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
   return s;
 }
+
+std::string sh_quote(const std::string& s) {
+  const bool plain = !s.empty() && s.find_first_not_of(
+                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                                       "qrstuvwxyz0123456789/._+-") == std::string::npos;
+  if (plain) return s;
+  std::string q = "'";
+  for (const char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// While wslab check runs servers: SIGINT, SIGTERM or SIGHUP (Ctrl-C, a cancelled CI job) kill
+// them first (they run in process groups of their own, out of the terminal's reach), then
+// wslab check dies of the signal as it would have. A signal ignored before (nohup) stays
+// ignored; the previous handlers come back after.
+void kill_servers_and_die(int sig) {
+  harness::kill_server_groups();
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+class ServersDieWithCheck {
+ public:
+  ServersDieWithCheck() {
+    struct sigaction sa {};
+    sa.sa_handler = kill_servers_and_die;
+    sigemptyset(&sa.sa_mask);
+    for (std::size_t i = 0; i < kSignals.size(); ++i) {
+      ::sigaction(kSignals[i], nullptr, &old_[i]);
+      if (old_[i].sa_handler != SIG_IGN) ::sigaction(kSignals[i], &sa, nullptr);
+    }
+  }
+  ~ServersDieWithCheck() {
+    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
+  }
+  ServersDieWithCheck(const ServersDieWithCheck&) = delete;
+  ServersDieWithCheck& operator=(const ServersDieWithCheck&) = delete;
+
+ private:
+  static constexpr std::array<int, 3> kSignals = {SIGINT, SIGTERM, SIGHUP};
+  std::array<struct sigaction, 3> old_{};
+};
 
 HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, const Out& out) {
   HarnessResult h;
@@ -359,6 +457,7 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
     std::printf("%s %s\n", out.red("problem:").c_str(), h.problem.c_str());
     return h;
   }
+  const ServersDieWithCheck die_with_check;
   harness::ServerSpec spec;
   spec.argv = {server_bin.string(), "--port", "0"};
   spec.start_timeout = scaled(10s, o.timeout_scale);
@@ -376,35 +475,38 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
               server->host().c_str(), server->port(), server_bin.filename().string().c_str());
 
   harness::RunOptions ro;
-  // Lab 4 grades the heartbeat on a second instance started with a known ping interval and
-  // pong timeout; lab 5 the rooms protocol on a third, started with --rooms. Cases whose
-  // server did not start are ERROR (the runner says which server was missing).
-  std::vector<ExtraServer> extras;
-  if (o.lab >= 4) {
-    extras.push_back({"heartbeat server",
-                      {"--ping-interval", std::to_string(kPingIntervalMs), "--pong-timeout",
-                       std::to_string(kPongTimeoutMs)},
-                      nullptr});
-  }
-  if (o.lab >= 5) extras.push_back({"rooms server", {"--rooms"}, nullptr});
-  for (auto& x : extras) {
+  const std::string server_name = server_bin.filename().string();
+  // Starts x and says where it runs; false, with a problem line, when it did not start.
+  auto start_extra = [&](ExtraServer& x) {
     harness::ServerSpec xs;
-    xs.argv = {server_bin.string(), "--port", "0"};
-    xs.argv.insert(xs.argv.end(), x.args.begin(), x.args.end());
+    std::string command = x.shell_command;
+    if (x.yours()) {
+      xs.argv = {server_bin.string(), "--port", "0"};
+      xs.argv.insert(xs.argv.end(), x.args.begin(), x.args.end());
+      command = command_line(xs.argv);
+    } else {
+      xs.shell_command = x.shell_command;
+    }
     xs.start_timeout = scaled(10s, o.timeout_scale);
     auto s = harness::ServerProcess::start(xs);
+    // The port of a shell command is free when chosen, not necessarily when the server binds
+    // it: another try gets another port.
+    for (int attempt = 1; !s && !x.yours() && attempt < 3; ++attempt) {
+      s = harness::ServerProcess::start(xs);
+    }
     if (!s) {
-      std::printf("%s your %s (%s) did not start: %s; its cases are ERROR\n",
-                  out.red("problem:").c_str(), x.what.c_str(), command_line(xs.argv).c_str(),
-                  s.error().c_str());
-      if (h.problem.empty()) h.problem = "your " + x.what + " did not start: " + s.error();
-      continue;
+      const std::string who = (x.yours() ? "your " : "the ") + x.what;
+      std::printf("%s %s (%s) did not start: %s; its cases are ERROR\n",
+                  out.red("problem:").c_str(), who.c_str(), command.c_str(), s.error().c_str());
+      if (h.problem.empty()) h.problem = who + " did not start: " + s.error();
+      return false;
     }
     x.process = std::move(*s);
+    if (!x.yours()) return true;  // the caller says what it is for
     harness::Target t;
     t.host = x.process->host();
     t.port = x.process->port();
-    if (x.args.front() == "--rooms") {
+    if (x.kind == harness::TargetKind::kRooms) {
       t.path = "/rooms";
       ro.rooms_targets.push_back(t);
     } else {
@@ -412,8 +514,64 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
       ro.heartbeat.ping_interval = Millis{kPingIntervalMs};
       ro.heartbeat.pong_timeout = Millis{kPongTimeoutMs};
     }
-    std::printf("%s on %s (%s)\n", x.what.c_str(), t.url().c_str(),
-                (server_bin.filename().string() + " " + command_line(x.args)).c_str());
+    std::printf("%s on %s (%s %s)\n", x.what.c_str(), t.url().c_str(), server_name.c_str(),
+                command_line(x.args).c_str());
+    return true;
+  };
+  // Lab 4 grades the heartbeat on a second instance started with a known ping interval and
+  // pong timeout; lab 5 the rooms protocol on a third, started with --rooms; lab 6 the rooms
+  // protocol (lab 5's cases too) and the scale cases on three instances sharing a throw-away
+  // Redis, every case's members spread over them (RunOptions::rooms_targets, as
+  // `wslab conform --lab 6 URL1 URL2 URL3`).
+  std::vector<ExtraServer> extras;
+  extras.reserve(2 + kLab6Instances);  // start_extra holds references into it
+  if (o.lab >= 4) {
+    start_extra(extras.emplace_back(ExtraServer{"heartbeat server",
+                                                harness::TargetKind::kHeartbeat,
+                                                {"--ping-interval", std::to_string(kPingIntervalMs),
+                                                 "--pong-timeout", std::to_string(kPongTimeoutMs)},
+                                                {},
+                                                nullptr}));
+  }
+  if (o.lab == 5) {
+    start_extra(extras.emplace_back(
+        ExtraServer{"rooms server", harness::TargetKind::kRooms, {"--rooms"}, {}, nullptr}));
+  }
+  if (o.lab >= 6) {
+    const std::string redis_server = find_on_path("redis-server");
+    if (redis_server.empty()) {
+      const std::string why =
+          "redis-server is not on PATH: lab 6 runs your rooms server as " +
+          std::to_string(kLab6Instances) +
+          " instances sharing a throw-away Redis (sudo apt-get install redis-server)";
+      std::printf("%s %s; the rooms and scale cases are ERROR\n", out.red("problem:").c_str(),
+                  why.c_str());
+      if (h.problem.empty()) h.problem = why;
+    } else {
+      ExtraServer& redis = extras.emplace_back(ExtraServer{
+          "redis-server",
+          harness::TargetKind::kRooms,
+          {},
+          "exec " + sh_quote(redis_server) +
+              " --port {port} --bind 127.0.0.1 --save '' --appendonly no --loglevel warning",
+          nullptr});
+      if (start_extra(redis)) {
+        const std::string url = "redis://127.0.0.1:" + std::to_string(redis.process->port());
+        std::printf("redis-server on %s (%s; nothing on disk, stopped with the check)\n",
+                    url.c_str(), redis.process->command_text().substr(5).c_str());
+        for (int k = 1; k <= kLab6Instances; ++k) {
+          start_extra(extras.emplace_back(ExtraServer{"rooms instance " + std::to_string(k),
+                                                      harness::TargetKind::kRooms,
+                                                      {"--rooms", "--redis", url},
+                                                      {},
+                                                      nullptr}));
+        }
+        if (!ro.rooms_targets.empty()) {
+          std::printf("member k of each rooms case connects to instance k mod %zu\n",
+                      ro.rooms_targets.size());
+        }
+      }
+    }
   }
   std::fflush(stdout);
   ro.server = server.get();
@@ -449,38 +607,43 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
   collect_notes(server->output_tail());
   for (auto& x : extras) {
     if (!x.process) continue;
-    collect_notes(x.process->output_tail());
-    if (!x.process->alive()) {
-      // The runner watches only the echo server; say when a helper server died, and during
-      // which of its cases (the ones after it could not connect).
-      const harness::TargetKind kind = x.args.front() == "--rooms"
-                                           ? harness::TargetKind::kRooms
-                                           : harness::TargetKind::kHeartbeat;
-      // The process is reaped only now, so when it died is unknown: the suspects are the
-      // failed cases of its kind that started before the first one found nothing listening.
-      auto offset = [&](const harness::CaseOutcome& oc) { return oc.started - h.report.started; };
-      std::optional<std::chrono::system_clock::duration> refused;
-      for (const auto& oc : h.report.outcomes) {
-        if (oc.info.needs == kind &&
-            oc.result.observed.find("nothing is listening") != std::string::npos &&
-            (!refused || offset(oc) < *refused)) {
-          refused = offset(oc);
-        }
+    if (x.yours()) collect_notes(x.process->output_tail());
+    if (x.process->alive()) continue;
+    // The runner watches only the echo server; say when a helper server died, and during
+    // which of its cases. The process is reaped only now, so when it died is unknown: the
+    // suspects are the failed cases of its kind that started before the first one found
+    // nothing listening on its port (for redis-server, which the cases do not connect to,
+    // every failed case of its kind).
+    auto offset = [&](const harness::CaseOutcome& oc) { return oc.started - h.report.started; };
+    const std::string nothing_there =
+        "nothing is listening on " + x.process->host() + ":" + std::to_string(x.process->port());
+    std::optional<std::chrono::system_clock::duration> refused;
+    for (const auto& oc : h.report.outcomes) {
+      if (x.yours() && oc.info.needs == x.kind &&
+          oc.result.observed.find(nothing_there) != std::string::npos &&
+          (!refused || offset(oc) < *refused)) {
+        refused = offset(oc);
       }
-      std::string during;
-      int suspects = 0;
-      for (const auto& oc : h.report.outcomes) {
-        if (oc.info.needs != kind || !oc.failed() || (refused && offset(oc) >= *refused)) continue;
-        if (++suspects <= 3) during += (during.empty() ? "" : ", ") + oc.info.id;
-      }
-      if (suspects > 3) during += ", ...";
-      h.extra_deaths.push_back("your " + x.what + " (" + server_bin.filename().string() + " " +
-                               command_line(x.args) + ") " + x.process->death_text() +
-                               (during.empty() ? "" : " during one of: " + during) +
-                               "; the cases after it could not connect");
-      if (h.problem.empty()) h.problem = h.extra_deaths.back();
     }
-    x.process->stop();
+    std::string during;
+    int suspects = 0;
+    for (const auto& oc : h.report.outcomes) {
+      if (oc.info.needs != x.kind || !oc.failed() || (refused && offset(oc) >= *refused)) continue;
+      if (++suspects <= 3) during += (during.empty() ? "" : ", ") + oc.info.id;
+    }
+    if (suspects > 3) during += ", ...";
+    const std::string who =
+        x.yours() ? "your " + x.what + " (" + server_name + " " + command_line(x.args) + ")"
+                  : "the " + x.what + " (" + x.process->command_text().substr(5) + ")";
+    h.extra_deaths.push_back(who + " " + x.process->death_text() +
+                             (during.empty() ? "" : " during one of: " + during) +
+                             (x.yours() ? "; the cases after it could not connect"
+                                        : "; the rooms instances had no Redis after it"));
+    if (h.problem.empty()) h.problem = h.extra_deaths.back();
+  }
+  // The rooms instances before the Redis they use, the echo server last.
+  for (auto x = extras.rbegin(); x != extras.rend(); ++x) {
+    if (x->process) x->process->stop();
   }
   server->stop();
   h.ran = true;
@@ -624,6 +787,31 @@ void write_unit_reports(const fs::path& dir, const std::map<int, UnitResult>& un
 
 }  // namespace
 
+std::optional<std::set<std::string>> build_targets(const std::string& build_dir,
+                                                   std::chrono::milliseconds timeout) {
+  const std::string cmake = find_on_path("cmake");
+  if (cmake.empty()) return std::nullopt;
+  ProcessOptions po;
+  po.timeout = timeout;
+  const ProcessResult r = run_process({cmake, "--build", build_dir, "--target", "help"}, po);
+  if (!r.ok()) return std::nullopt;
+  std::set<std::string> targets;
+  std::istringstream in(r.output);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string name;
+    if (line.rfind("... ", 0) == 0) {  // Makefiles
+      name = line.substr(4, line.find(' ', 4) - 4);
+    } else if (const auto colon = line.find(": "); colon != std::string::npos) {  // Ninja
+      name = line.substr(0, colon);
+    }
+    if (!name.empty() && name.find_first_of(" \t") == std::string::npos) targets.insert(name);
+  }
+  if (targets.empty()) return std::nullopt;
+  return targets;
+}
+
 std::string find_source_dir(const std::string& start) {
   std::error_code ec;
   fs::path p = fs::absolute(start.empty() ? fs::current_path(ec) : fs::path(start), ec);
@@ -672,7 +860,8 @@ int run_check(const CheckOptions& o) {
               std::string(info->title).c_str(), o.impl == "starter" ? "your code" : "the solution",
               source.c_str());
 
-  if (!o.skip_build && !build(o, source, build_dir, o.lab, out)) {
+  std::map<int, std::string> missing_tests;  // lab -> why its test binary was not built
+  if (!o.skip_build && !build(o, source, build_dir, o.lab, out, missing_tests)) {
     std::printf("\n%s fix the build first.\n",
                 out.red("check " + std::to_string(o.lab) + ": FAIL").c_str());
     return 1;
@@ -684,7 +873,11 @@ int run_check(const CheckOptions& o) {
     if (l.number > o.lab) break;
     if (!fs::exists(fs::path(source) / "labs" / std::string(l.topic) / "tests")) continue;
     const fs::path bin = build_dir / "bin" / l.test_target();
-    units[l.number] = run_unit_tests(l, bin, o);
+    if (auto m = missing_tests.find(l.number); m != missing_tests.end()) {
+      units[l.number].problem = m->second;
+    } else {
+      units[l.number] = run_unit_tests(l, bin, o);
+    }
     print_unit(l, units[l.number], bin, o, out);
     LabScore& s = scores[l.number];
     s.unit_passed = units[l.number].passed;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -37,7 +38,10 @@ bool is_source(const fs::path& p) {
 }
 
 // What the student repository contains, relative to the source tree. Directories
-// are copied recursively; nothing of core/, rooms/, harness/ or labs/tool/.
+// are copied recursively; nothing of core/, harness/ or labs/tool/, and of rooms/ only
+// scaleout/ (lab 6's Redis link and the app around the student's RedisRegistry, provided:
+// labs/common/scaleout.cmake compiles them against the starter; the reference registry,
+// rooms/src/redis, stays here).
 struct Item {
   const char* path;
   bool required;
@@ -52,6 +56,8 @@ constexpr Item kItems[] = {
     {"labs/03-lifecycle", true},
     {"labs/04-heartbeat", true},
     {"labs/05-rooms", true},
+    {"labs/06-scale-out", true},
+    {"rooms/scaleout", true},
     {"net/include", true},
     {"net/src", true},
     {"net/README.md", false},
@@ -138,17 +144,46 @@ include(GoogleTest)
 add_subdirectory(labs)
 )cmake";
 
+// The Debian packages every lab needs (the grader in tools/bin/wslab needs more, see workflow()).
+constexpr const char* kBasePackages =
+    "cmake ninja-build g++ libssl-dev libgtest-dev nlohmann-json3-dev";
+
+// "libhiredis-dev redis-server": what the labs that name packages need besides the base ones.
+std::string lab_packages() {
+  std::string s;
+  for (const auto& l : all_labs()) {
+    if (!l.packages.empty()) s += (s.empty() ? "" : " ") + std::string(l.packages);
+  }
+  return s;
+}
+
 std::string student_readme(bool with_binary) {
   const std::string wslab = with_binary ? "tools/bin/wslab" : "wslab";
+  const int last = all_labs().back().number;
   std::string s;
   s += "# WebSocket labs\n\n";
-  s += "You are going to write a WebSocket (RFC 6455) implementation from scratch, in five labs,\n"
-       "and finish with a chat server. Start with [labs/README.md](labs/README.md), then the\n"
-       "handout of lab 1, [labs/01-handshake/README.md](labs/01-handshake/README.md). The lessons\n"
-       "the handouts refer to are in [lessons/](lessons/).\n\n";
-  s += "## Build and check\n\n```sh\n";
-  s += "cmake -S . -B build -G Ninja           # once (needs cmake, ninja, g++, OpenSSL, "
-       "GoogleTest, nlohmann-json)\n";
+  static constexpr std::array<const char*, 10> kCounts = {"zero", "one", "two",   "three", "four",
+                                                          "five", "six", "seven", "eight", "nine"};
+  const std::size_t n = all_labs().size();
+  const std::string count = n < kCounts.size() ? kCounts[n] : std::to_string(n);
+  s += "You are going to write a WebSocket (RFC 6455) implementation from scratch, in " + count +
+       " labs,\n"
+       "and finish with a chat server that runs as several instances sharing rooms through\n"
+       "Redis. Start with [labs/README.md](labs/README.md), then the handout of lab 1,\n"
+       "[labs/01-handshake/README.md](labs/01-handshake/README.md). The lessons the handouts\n"
+       "refer to are in [lessons/](lessons/).\n\n";
+  s += "## Build and check\n\n";
+  s += "| for | Debian / Ubuntu packages (`sudo apt-get install ...`) |\n|---|---|\n";
+  s += "| every lab | `" + std::string(kBasePackages) + "` |\n";
+  for (const auto& l : all_labs()) {
+    if (l.packages.empty()) continue;
+    s += "| lab " + std::to_string(l.number) + " (" + std::string(l.title) + ") | `" +
+         std::string(l.packages) + "` |\n";
+  }
+  s += "\nWithout a lab's own packages the other labs still build; `" + wslab + " check " +
+       std::to_string(last) + "` says what is missing.\n\n";
+  s += "```sh\n";
+  s += "cmake -S . -B build -G Ninja           # once\n";
   s += "cmake --build build --target check1    # the unit tests of lab 1 (check2: labs 1-2 ...)\n";
   s += wslab +
        " check 1                   # unit tests + your server against the conformance "
@@ -172,10 +207,12 @@ std::string student_readme(bool with_binary) {
   s += "| `labs/NN-topic/` | each lab's handout (`README.md`) and unit tests (`tests/`) |\n";
   s += "| `labs/common/` | the student server's `main`, the reconnecting client, test helpers "
        "(provided) |\n";
+  s += "| `rooms/scaleout/` | lab 6: the Redis link and the rooms app around your "
+       "`RedisRegistry` (provided) |\n";
   s += "| `net/` | sockets and the event loop your Session runs in (provided; read "
        "`net/README.md`) |\n";
   s += "| `lessons/` | the lessons |\n";
-  s += "| `docs/` | the rooms protocol (lab 5) and the conformance harness |\n\n";
+  s += "| `docs/` | the rooms protocol (labs 5 and 6) and the conformance harness |\n\n";
   s += "Commit often; push when `" + wslab + " check N` passes.\n";
   return s;
 }
@@ -186,8 +223,9 @@ std::string workflow(bool with_binary) {
   s += "# GitHub Classroom autograding: `" + wslab + " check N` on every push. It builds the\n";
   s += "# student's code, runs the lab tests and the conformance cases, and writes\n";
   s += "# reports/classroom.json (the runner result: unit tests + cases) for the reporter.\n";
-  s += "# Set N to the lab of the assignment. The job runs in the image the grader was built\n";
-  s += "# for (see docs/instructors.md in the course repository).\n";
+  s += "# Set N to the lab of the assignment (check 6 starts a redis-server: it is in the\n";
+  s += "# packages below). The job runs in the image the grader was built for (see\n";
+  s += "# docs/instructors.md in the course repository).\n";
   s += "name: Autograding Tests\n";
   s += "on: [push, workflow_dispatch, repository_dispatch]\n";
   s += "permissions:\n  checks: write\n  actions: read\n  contents: read\n";
@@ -195,11 +233,16 @@ std::string workflow(bool with_binary) {
   s += "    timeout-minutes: 30\n    if: github.actor != 'github-classroom[bot]'\n    steps:\n";
   s += "      - uses: actions/checkout@v4\n";
   s += "      - name: dependencies\n";
-  s += "        run: apt-get update && apt-get install -y cmake ninja-build g++ libssl-dev "
-       "libgtest-dev "
-       "nlohmann-json3-dev libwebsockets-dev libhiredis-dev libtomlplusplus-dev\n";
+  // The labs' packages, and the libraries the grader binary links (libwebsockets, hiredis,
+  // toml++; `ldd tools/bin/wslab`).
+  std::string packages = std::string(kBasePackages) + " " + lab_packages();
+  for (const char* p : {"libwebsockets-dev", "libhiredis-dev", "libtomlplusplus-dev"}) {
+    if (packages.find(p) == std::string::npos) packages += " " + std::string(p);
+  }
+  s += "        run: apt-get update && apt-get install -y " + packages + "\n";
   s += "      - name: check\n        id: check\n        run: |\n";
-  s += "          " + wslab + " check 5 --no-color --report reports || true\n";
+  s += "          " + wslab + " check " + std::to_string(all_labs().back().number) +
+       " --no-color --report reports || true\n";
   s += "          echo \"result=$(base64 -w0 reports/classroom.json)\" >> \"$GITHUB_OUTPUT\"\n";
   s += "      - name: Autograding Reporter\n";
   s += "        uses: classroom-resources/autograding-grading-reporter@v1\n";
@@ -236,11 +279,12 @@ std::vector<std::string> solution_fingerprints(const fs::path& source_dir) {
   // Not fingerprints: declarations the public headers share with the sources,
   // and idioms that also appear in code that is not the solution (net/, the
   // lab tests and helpers), which the student repository ships anyway.
-  const std::set<std::string> shared = lines_under(
-      source_dir,
-      {"core/include", "rooms/include", "net", "harness", "labs/common", "labs/01-handshake",
-       "labs/02-framing", "labs/03-lifecycle", "labs/04-heartbeat", "labs/05-rooms", "refpeer"},
-      true);
+  const std::set<std::string> shared =
+      lines_under(source_dir,
+                  {"core/include", "rooms/include", "rooms/scaleout", "net", "harness",
+                   "labs/common", "labs/01-handshake", "labs/02-framing", "labs/03-lifecycle",
+                   "labs/04-heartbeat", "labs/05-rooms", "labs/06-scale-out", "refpeer"},
+                  true);
   std::set<std::string> out;
   for (const std::string& t : lines_under(source_dir, {"core/src", "rooms/src"}, true)) {
     if (t.size() < 32) continue;

@@ -11,6 +11,8 @@ const std::vector<LabInfo>& all_labs() {
        "lessons/04-lifecycle.md"},
       {4, "04-heartbeat", "heartbeat, timeouts and reconnecting", "lessons/05-heartbeat.md"},
       {5, "05-rooms", "the wslab.rooms.v1 subprotocol", "lessons/06-rooms.md"},
+      {6, "06-scale-out", "rooms across instances through Redis", "lessons/07-scale-out.md",
+       "libhiredis-dev redis-server"},
   };
   return labs;
 }

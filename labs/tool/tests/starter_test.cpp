@@ -5,9 +5,11 @@
 // solution passing every lab, is the lab tests themselves: ctest -L labs.)
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
+#include "wslab/labs/check.hpp"
 #include "wslab/labs/lab_info.hpp"
 #include "wslab/labs/process.hpp"
 
@@ -38,20 +40,32 @@ TEST(LabsStarter, SlowEveryLabFailsCleanlyWithNotImplemented) {
     ASSERT_TRUE(r.ok()) << "configuring the starter build failed: " << r.describe() << "\n"
                         << r.output;
   }
-  std::vector<std::string> targets = {cmake, "--build", build.string(), "-j", "2", "--target"};
+  // The labs with tests; one that needs packages this machine lacks (lab 6: hiredis and
+  // redis-server) has no target, and is left out with a note.
+  const auto generated = build_targets(build.string(), 120s);
+  ASSERT_TRUE(generated.has_value()) << "cannot list the targets of " << build;
+  std::vector<const LabInfo*> labs;
   for (const auto& l : all_labs()) {
-    if (fs::exists(fs::path(WSLAB_SOURCE_DIR) / "labs" / std::string(l.topic) / "tests"))
-      targets.push_back(l.test_target());
+    if (!fs::exists(fs::path(WSLAB_SOURCE_DIR) / "labs" / std::string(l.topic) / "tests")) continue;
+    if (generated->count(l.test_target()) == 0) {
+      EXPECT_FALSE(l.packages.empty()) << "the starter build has no " << l.test_target();
+      std::printf("note: lab %d left out: no %s here (it needs %s)\n", l.number,
+                  l.test_target().c_str(), std::string(l.packages).c_str());
+      continue;
+    }
+    labs.push_back(&l);
   }
+  std::vector<std::string> targets = {cmake, "--build", build.string(), "-j", "2", "--target"};
+  for (const LabInfo* l : labs) targets.push_back(l->test_target());
   po.timeout = 1500s;
   const auto built = run_process(targets, po);
   ASSERT_TRUE(built.ok()) << "the untouched starter must compile: " << built.describe() << "\n"
                           << built.output.substr(
                                  built.output.size() > 6000 ? built.output.size() - 6000 : 0);
 
-  for (const auto& l : all_labs()) {
+  for (const LabInfo* lab : labs) {
+    const LabInfo& l = *lab;
     const fs::path bin = build / "bin" / l.test_target();
-    if (!fs::exists(fs::path(WSLAB_SOURCE_DIR) / "labs" / std::string(l.topic) / "tests")) continue;
     ProcessOptions run;
     run.timeout = 120s;
     const auto r = run_process({bin.string(), "--gtest_color=no"}, run);

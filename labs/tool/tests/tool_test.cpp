@@ -2,6 +2,8 @@
 // wire log), the lab table, and the process runner's deadline.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "wslab/frame.hpp"
 #include "wslab/handshake.hpp"
 #include "wslab/labs/deferral.hpp"
@@ -91,10 +93,26 @@ TEST(LabsTool, UnfragmentedFramesAreNotDeferred) {
 }
 
 TEST(LabsTool, LabTableNamesHandoutsAndTargets) {
-  ASSERT_EQ(all_labs().size(), 5u);
+  ASSERT_EQ(all_labs().size(), 6u);
   EXPECT_EQ(find_lab(1)->handout(), "labs/01-handshake/README.md");
   EXPECT_EQ(find_lab(3)->test_target(), "wslab_lab3_tests");
-  EXPECT_EQ(find_lab(6), nullptr);
+  EXPECT_EQ(find_lab(6)->handout(), "labs/06-scale-out/README.md");
+  EXPECT_EQ(find_lab(6)->test_target(), "wslab_lab6_tests");
+  EXPECT_EQ(find_lab(6)->packages, "libhiredis-dev redis-server");
+  EXPECT_EQ(find_lab(0), nullptr);
+  EXPECT_EQ(find_lab(7), nullptr);
+  // Numbered 1..N in order, each with its handout and lesson in the tree; only lab 6 needs
+  // packages beyond the base ones.
+  for (std::size_t i = 0; i < all_labs().size(); ++i) {
+    const LabInfo& l = all_labs()[i];
+    EXPECT_EQ(l.number, static_cast<int>(i) + 1);
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(WSLAB_SOURCE_DIR) / l.handout()))
+        << l.handout();
+    EXPECT_TRUE(
+        std::filesystem::exists(std::filesystem::path(WSLAB_SOURCE_DIR) / std::string(l.lesson)))
+        << l.lesson;
+    EXPECT_EQ(l.packages.empty(), l.number != 6) << l.number;
+  }
 }
 
 TEST(LabsTool, ProcessRunnerReportsExitSignalAndDeadline) {

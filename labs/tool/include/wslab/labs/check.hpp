@@ -10,6 +10,9 @@
 // Exit status 0 when every unit test and every case of labs 1..N passed.
 #pragma once
 
+#include <chrono>
+#include <optional>
+#include <set>
 #include <string>
 
 namespace wslab::labs {
@@ -30,6 +33,13 @@ struct CheckOptions {
 };
 
 int run_check(const CheckOptions& options);
+
+// The targets CMake generated in a configured build directory, as its generator lists them
+// (`cmake --build DIR --target help`: Ninja prints "NAME: phony", Makefiles "... NAME");
+// nullopt when that could not be run or read. A lab whose tests CMake left out (lab 6
+// without hiredis or redis-server) has no wslab_labN_tests there.
+std::optional<std::set<std::string>> build_targets(const std::string& build_dir,
+                                                   std::chrono::milliseconds timeout);
 
 // The repository root: `start` or the nearest parent holding labs/CMakeLists.txt
 // and a top-level CMakeLists.txt; empty when none.

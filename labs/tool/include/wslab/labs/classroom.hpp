@@ -1,7 +1,8 @@
 // wslab classroom export DIR: a student repository made from this one. The
 // starter takes the solution's place (labs/starter), so no reference code is
 // in it; the handouts, the lab tests, the lessons, net/ (the server the
-// student's code runs on) and a top-level CMakeLists.txt of its own are; and,
+// student's code runs on), rooms/scaleout/ (lab 6's Redis link and rooms app,
+// provided) and a top-level CMakeLists.txt of its own are; and,
 // unless told otherwise, the grader itself (this wslab binary) in tools/bin/.
 // The export is checked for leaks before it is declared done: no distinctive
 // line of the solution's sources (core/src, rooms/src) may appear in it.
