@@ -7,7 +7,7 @@
 set -euo pipefail
 profile="${1:-build}"
 
-build_pkgs=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config make patch
+build_pkgs=(cmake ninja-build g++ clang-14 libclang-rt-14-dev clang-format-14 pkg-config make patch
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libwebsockets-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libpcap-dev)
 test_pkgs=(nodejs npm tshark wireshark-dev chromium redis-server libhiredis-dev gnuplot-nox)

@@ -23,8 +23,8 @@ namespace wslab::fuzz {
   std::abort();
 }
 
-#define WSLAB_FUZZ_CHECK(cond, message)                                              \
-  do {                                                                               \
+#define WSLAB_FUZZ_CHECK(cond, message)                                                 \
+  do {                                                                                  \
     if (!(cond)) ::wslab::fuzz::invariant_failed(#cond, __FILE__, __LINE__, (message)); \
   } while (0)
 

@@ -34,7 +34,8 @@ bool replay_file(const std::filesystem::path& path) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s FILE_OR_DIR...\n  replays every input through the fuzz target\n",
+    std::fprintf(stderr,
+                 "usage: %s FILE_OR_DIR...\n  replays every input through the fuzz target\n",
                  argv[0]);
     return 2;
   }

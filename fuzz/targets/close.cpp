@@ -9,11 +9,12 @@
 //  - encode_close_payload + parse is the identity on valid codes, the body
 //    fits a control frame (<= 125 bytes) and the reason is cut on a
 //    code-point boundary.
+#include "wslab/close.hpp"
+
 #include <cstdint>
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "wslab/close.hpp"
 #include "wslab/utf8.hpp"
 
 namespace {

@@ -36,8 +36,8 @@ inline void check_headers(const HttpHeaders& headers) {
     WSLAB_FUZZ_CHECK(h.value.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos,
                      "header value with CR/LF/NUL: " + printable(h.value));
     if (!h.value.empty()) {
-      WSLAB_FUZZ_CHECK(h.value.front() != ' ' && h.value.front() != '\t' &&
-                           h.value.back() != ' ' && h.value.back() != '\t',
+      WSLAB_FUZZ_CHECK(h.value.front() != ' ' && h.value.front() != '\t' && h.value.back() != ' ' &&
+                           h.value.back() != '\t',
                        "header value not trimmed: " + printable(h.value));
     }
     WSLAB_FUZZ_CHECK(headers.get(h.name).has_value(), "get() misses a header that is there");
@@ -59,8 +59,8 @@ void check_prefixes(const ChoppedInput& in, const ParseOutcome& whole, std::size
     if (whole.state == ParseState::kComplete && cut < whole.head_bytes) {
       WSLAB_FUZZ_CHECK(part.state == ParseState::kNeedMore,
                        "a prefix of a complete head (" + std::to_string(cut) + " of " +
-                           std::to_string(whole.head_bytes) + " bytes) was not 'need more': " +
-                           part.error);
+                           std::to_string(whole.head_bytes) +
+                           " bytes) was not 'need more': " + part.error);
     }
     if (part.state == ParseState::kError) {
       WSLAB_FUZZ_CHECK(whole.state == ParseState::kError,

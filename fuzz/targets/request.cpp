@@ -28,13 +28,20 @@ ServerHandshakePolicy policy_for(std::uint8_t flags) {
 
 int status_for(HandshakeError e) {
   switch (e) {
-    case HandshakeError::kNone: return 101;
-    case HandshakeError::kBadRequest: return 400;
-    case HandshakeError::kMethodNotAllowed: return 405;
-    case HandshakeError::kUpgradeRequired: return 426;
-    case HandshakeError::kHeadersTooLarge: return 431;
-    case HandshakeError::kNotFound: return 404;
-    case HandshakeError::kForbidden: return 403;
+    case HandshakeError::kNone:
+      return 101;
+    case HandshakeError::kBadRequest:
+      return 400;
+    case HandshakeError::kMethodNotAllowed:
+      return 405;
+    case HandshakeError::kUpgradeRequired:
+      return 426;
+    case HandshakeError::kHeadersTooLarge:
+      return 431;
+    case HandshakeError::kNotFound:
+      return 404;
+    case HandshakeError::kForbidden:
+      return 403;
   }
   return 0;
 }
@@ -81,8 +88,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_response_bytes(reject_unparsable(whole, policy), nullptr);
     return 0;
   }
-  WSLAB_FUZZ_CHECK(whole.head_bytes <= in.stream.size() && whole.head_bytes <= policy.max_head_bytes,
-                   "head_bytes beyond the buffer or the limit");
+  WSLAB_FUZZ_CHECK(
+      whole.head_bytes <= in.stream.size() && whole.head_bytes <= policy.max_head_bytes,
+      "head_bytes beyond the buffer or the limit");
   WSLAB_FUZZ_CHECK(in.stream.substr(whole.head_bytes - 4, 4) == "\r\n\r\n",
                    "a head that does not end with the blank line");
   wslab::fuzz::check_headers(request.headers);
@@ -94,8 +102,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                             wslab::fuzz::render_headers(request.headers);
   HttpRequest reparsed;
   const ParseOutcome second = parse_request(again, reparsed, again.size() + 1);
-  WSLAB_FUZZ_CHECK(second.state == ParseState::kComplete, "a printed request does not parse: " +
-                                                              second.error);
+  WSLAB_FUZZ_CHECK(second.state == ParseState::kComplete,
+                   "a printed request does not parse: " + second.error);
   WSLAB_FUZZ_CHECK(reparsed.method == request.method && reparsed.target == request.target &&
                        reparsed.version_major == request.version_major &&
                        reparsed.version_minor == request.version_minor &&

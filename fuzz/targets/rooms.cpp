@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto envelope = parse_envelope(text, limits);
   if (const auto* env = std::get_if<Envelope>(&envelope)) {
     const auto body = decode_body(*env, limits);
-    WSLAB_FUZZ_CHECK(body.index() == whole.index(), "two-stage parse disagrees with one-stage parse");
+    WSLAB_FUZZ_CHECK(body.index() == whole.index(),
+                     "two-stage parse disagrees with one-stage parse");
   } else {
     WSLAB_FUZZ_CHECK(std::holds_alternative<event::Error>(whole),
                      "the envelope failed but the whole parse succeeded");
@@ -31,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string encoded = encode_client(*message);
     const auto again = parse_client_message(encoded, limits);
     const auto* back = std::get_if<ClientMessage>(&again);
-    WSLAB_FUZZ_CHECK(back != nullptr, "an encoded client message does not parse: " + printable(encoded));
+    WSLAB_FUZZ_CHECK(back != nullptr,
+                     "an encoded client message does not parse: " + printable(encoded));
     WSLAB_FUZZ_CHECK(encode_client(*back) == encoded,
                      "encode + parse changed a client message: " + printable(encoded));
   } else {
@@ -44,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (server_event.is_ok()) {
     const std::string encoded = encode(*server_event);
     const auto again = parse_server_event(encoded);
-    WSLAB_FUZZ_CHECK(again.is_ok(), "an encoded server event does not parse: " + printable(encoded));
+    WSLAB_FUZZ_CHECK(again.is_ok(),
+                     "an encoded server event does not parse: " + printable(encoded));
     WSLAB_FUZZ_CHECK(encode(*again) == encoded, "encode + parse changed a server event");
   }
   return 0;

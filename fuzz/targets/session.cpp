@@ -22,6 +22,8 @@
 //  - every echo goes out as sent, in order;
 //  - states only move forward; Closed is the last event; memory stays within a
 //    bound set by the configured limits, however long the stream.
+#include "wslab/session.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -34,7 +36,6 @@
 #include "wslab/frame.hpp"
 #include "wslab/http.hpp"
 #include "wslab/message.hpp"
-#include "wslab/session.hpp"
 #include "wslab/utf8.hpp"
 
 namespace {
@@ -100,7 +101,8 @@ class OutputChecker {
         continue;
       }
       const MessageError e = assembler_.on_payload(ev.payload, ev.frame_complete);
-      WSLAB_FUZZ_CHECK(e == MessageError::kNone, "we sent a bad message: " + std::string(describe(e)));
+      WSLAB_FUZZ_CHECK(e == MessageError::kNone,
+                       "we sent a bad message: " + std::string(describe(e)));
       if (assembler_.message_ready()) {
         const bool text = assembler_.is_text();
         const std::string data = assembler_.take_message();
@@ -127,7 +129,8 @@ class OutputChecker {
     switch (static_cast<Opcode>(header_.opcode)) {
       case Opcode::kClose: {
         const CloseParse p = parse_close_payload(control_);
-        WSLAB_FUZZ_CHECK(p.ok, "we sent a malformed Close: " + p.error + ": " + printable(control_));
+        WSLAB_FUZZ_CHECK(p.ok,
+                         "we sent a malformed Close: " + p.error + ": " + printable(control_));
         if (p.payload.code) {
           WSLAB_FUZZ_CHECK(is_valid_close_code(*p.payload.code),
                            "we sent close code " + std::to_string(*p.payload.code));
@@ -192,7 +195,8 @@ struct Harness {
         const std::size_t third = arg.size() / 3;
         const Status a = session->send_fragment(Opcode::kBinary, arg.substr(0, third), false);
         if (!a.is_ok()) return;
-        const Status b = session->send_fragment(Opcode::kContinuation, arg.substr(third, third), false);
+        const Status b =
+            session->send_fragment(Opcode::kContinuation, arg.substr(third, third), false);
         WSLAB_FUZZ_CHECK(b.is_ok(), "a continuation refused while OPEN: " + b.message());
         const Status c = session->send_fragment(Opcode::kContinuation, arg.substr(2 * third), true);
         WSLAB_FUZZ_CHECK(c.is_ok(), "the final fragment refused while OPEN: " + c.message());
@@ -218,9 +222,9 @@ struct Harness {
         if (up->request.target.find("reject") != std::string::npos) {
           WSLAB_FUZZ_CHECK(session->reject(403, "no").is_ok(), "reject() failed");
         } else {
-          const bool chat = std::find(up->offered_subprotocols.begin(),
-                                      up->offered_subprotocols.end(),
-                                      "chat") != up->offered_subprotocols.end();
+          const bool chat =
+              std::find(up->offered_subprotocols.begin(), up->offered_subprotocols.end(), "chat") !=
+              up->offered_subprotocols.end();
           const Status s = session->accept(chat ? "chat" : "");
           WSLAB_FUZZ_CHECK(s.is_ok(), "accept() failed: " + s.message());
         }
@@ -256,8 +260,8 @@ struct Harness {
     drain_events();
     const std::string out(session->pending_output());
     if (was_closed && !out.empty()) {
-      WSLAB_FUZZ_CHECK(false, "output after the session was CLOSED and its output written: " +
-                                  printable(out));
+      WSLAB_FUZZ_CHECK(
+          false, "output after the session was CLOSED and its output written: " + printable(out));
     }
     checker.feed(out, pings, echoes);
     session->consume_output(out.size());

@@ -10,12 +10,13 @@
 // Checked: is_valid_utf8, is_valid_utf8_naive, and Utf8Validator fed in
 // chops (fails in the piece that holds the first bad byte, valid_prefix() is
 // that byte's index, complete() only at a code-point boundary).
+#include "wslab/utf8.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "wslab/utf8.hpp"
 
 namespace {
 
@@ -44,7 +45,9 @@ constexpr std::array<Row, 9> kTable{{
     {{0xF4, 0xF4}, 3, {Range{0x80, 0x8F}, kTail, kTail}},
 }};
 
-bool in(Range r, std::uint8_t b) { return b >= r.lo && b <= r.hi; }
+bool in(Range r, std::uint8_t b) {
+  return b >= r.lo && b <= r.hi;
+}
 
 struct TableVerdict {
   bool valid = false;
@@ -118,9 +121,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const TableVerdict ref = by_table(text);
   WSLAB_FUZZ_CHECK(ref.valid == by_code_points(text),
                    "the two reference halves disagree (test bug) on " + printable(text));
-  WSLAB_FUZZ_CHECK(wslab::is_valid_utf8(text) == ref.valid,
-                   std::string("is_valid_utf8 says ") + (ref.valid ? "invalid" : "valid") +
-                       " for " + printable(text));
+  WSLAB_FUZZ_CHECK(wslab::is_valid_utf8(text) == ref.valid, std::string("is_valid_utf8 says ") +
+                                                                (ref.valid ? "invalid" : "valid") +
+                                                                " for " + printable(text));
   WSLAB_FUZZ_CHECK(wslab::is_valid_utf8_naive(text) == ref.valid,
                    "is_valid_utf8_naive disagrees on " + printable(text));
 
@@ -150,11 +153,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      "valid_prefix() = " + std::to_string(v.valid_prefix()) +
                          ", first bad byte at " + std::to_string(ref.first_bad));
   }
-  WSLAB_FUZZ_CHECK(v.complete() == ref.valid, "complete() is wrong at the end of " + printable(text));
+  WSLAB_FUZZ_CHECK(v.complete() == ref.valid,
+                   "complete() is wrong at the end of " + printable(text));
 
   v.reset();
   WSLAB_FUZZ_CHECK(!v.failed() && v.complete(), "reset() left state behind");
-  WSLAB_FUZZ_CHECK(v.feed(text) == (ref.first_bad == std::string::npos) && v.complete() == ref.valid,
-                   "one feed of the whole text disagrees after reset()");
+  WSLAB_FUZZ_CHECK(
+      v.feed(text) == (ref.first_bad == std::string::npos) && v.complete() == ref.valid,
+      "one feed of the whole text disagrees after reset()");
   return 0;
 }

@@ -19,7 +19,8 @@ std::string render_classroom(const RunReport& report, const ReportOptions& optio
   bool any_error = false;
   for (const auto& o : report.outcomes) {
     std::string status = "pass";
-    if (o.result.verdict == Verdict::kFail || o.result.verdict == Verdict::kTimeout) status = "fail";
+    if (o.result.verdict == Verdict::kFail || o.result.verdict == Verdict::kTimeout)
+      status = "fail";
     if (o.result.verdict == Verdict::kError) {
       status = "error";
       any_error = true;
@@ -35,7 +36,10 @@ std::string render_classroom(const RunReport& report, const ReportOptions& optio
                          {"duration", o.duration.count() / 1000}});
   }
   std::string status = totals.ok() ? "pass" : (any_error && totals.fail == 0 ? "error" : "fail");
-  json j{{"version", 1}, {"status", status}, {"max_score", totals.max_points}, {"tests", std::move(tests)}};
+  json j{{"version", 1},
+         {"status", status},
+         {"max_score", totals.max_points},
+         {"tests", std::move(tests)}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

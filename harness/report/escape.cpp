@@ -14,15 +14,32 @@ std::string xml_escape(std::string_view s) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        case '\t': case '\n': out += static_cast<char>(c); break;
-        case '\r': break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        case '\t':
+        case '\n':
+          out += static_cast<char>(c);
+          break;
+        case '\r':
+          break;
         default:
-          if (c >= 0x20 && c != 0x7f) out += static_cast<char>(c); else out += "\xef\xbf\xbd";
+          if (c >= 0x20 && c != 0x7f)
+            out += static_cast<char>(c);
+          else
+            out += "\xef\xbf\xbd";
       }
       ++i;
       continue;
@@ -35,7 +52,10 @@ std::string xml_escape(std::string_view s) {
       cp = c & (0x7F >> n);
       for (std::size_t k = 1; k < n; ++k) {
         auto cc = static_cast<unsigned char>(s[i + k]);
-        if ((cc & 0xC0) != 0x80) { ok = false; break; }
+        if ((cc & 0xC0) != 0x80) {
+          ok = false;
+          break;
+        }
         cp = (cp << 6) | (cc & 0x3F);
       }
       if (ok && ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||

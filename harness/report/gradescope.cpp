@@ -36,10 +36,12 @@ std::string render_gradescope(const RunReport& report, const ReportOptions& opti
     for (const auto& tag : o.info.tags) t["tags"].push_back(tag);
     tests.push_back(std::move(t));
   }
-  std::string summary = render_text(report, ReportOptions{false, 0, false, "", false, options.tool_version});
+  std::string summary =
+      render_text(report, ReportOptions{false, 0, false, "", false, options.tool_version});
   // Keep Gradescope's top-level output short: the summary table, not every failure.
   auto cut = summary.find("\nFailures\n");
-  if (cut != std::string::npos) summary = summary.substr(0, cut) + "\n(see each failing test for details)\n";
+  if (cut != std::string::npos)
+    summary = summary.substr(0, cut) + "\n(see each failing test for details)\n";
   json j{{"score", totals.points},
          {"execution_time", static_cast<double>(report.duration.count()) / 1000.0},
          {"output", summary},

@@ -23,9 +23,9 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
 }
 
 json counts_json(const Counts& c) {
-  return json{{"total", c.total},   {"pass", c.pass},       {"non_strict", c.non_strict},
-              {"info", c.info},     {"fail", c.fail},       {"timeout", c.timeout},
-              {"error", c.error},   {"points", c.points},   {"max_points", c.max_points},
+  return json{{"total", c.total}, {"pass", c.pass},     {"non_strict", c.non_strict},
+              {"info", c.info},   {"fail", c.fail},     {"timeout", c.timeout},
+              {"error", c.error}, {"points", c.points}, {"max_points", c.max_points},
               {"passed", c.ok()}};
 }
 
@@ -34,9 +34,15 @@ json wire_json(const std::vector<WireRecord>& records) {
   for (const auto& r : records) {
     json j{{"at_us", r.at.count()}, {"conn", r.connection}};
     switch (r.direction) {
-      case Direction::kSent: j["dir"] = "sent"; break;
-      case Direction::kReceived: j["dir"] = "received"; break;
-      case Direction::kNote: j["dir"] = "note"; break;
+      case Direction::kSent:
+        j["dir"] = "sent";
+        break;
+      case Direction::kReceived:
+        j["dir"] = "received";
+        break;
+      case Direction::kNote:
+        j["dir"] = "note";
+        break;
     }
     if (r.direction == Direction::kNote) {
       j["note"] = r.note;
@@ -72,8 +78,9 @@ std::string render_json(const RunReport& report, const ReportOptions& options) {
   json j;
   j["schema"] = std::string(kReportSchema);
   j["tool"] = json{{"name", "wslab"}, {"version", options.tool_version}};
-  j["target"] = json{{"url", report.target_url},
-                     {"spawn", report.spawn_command.empty() ? json(nullptr) : json(report.spawn_command)}};
+  j["target"] =
+      json{{"url", report.target_url},
+           {"spawn", report.spawn_command.empty() ? json(nullptr) : json(report.spawn_command)}};
   j["run"] = json{{"started", iso8601(report.started)},
                   {"duration_ms", report.duration.count()},
                   {"selection", report.selection},

@@ -39,7 +39,8 @@ std::string render_junit(const RunReport& report, const ReportOptions& options) 
            iso8601(report.started).substr(0, 19) + "\">\n";
     out += "    <properties>\n";
     out += "      <property name=\"target\" value=\"" + xml_escape(report.target_url) + "\"/>\n";
-    out += "      <property name=\"strict\" value=\"" + std::string(report.strict ? "true" : "false") + "\"/>\n";
+    out += "      <property name=\"strict\" value=\"" +
+           std::string(report.strict ? "true" : "false") + "\"/>\n";
     out += "    </properties>\n";
     for (const auto& o : report.outcomes) {
       if (o.info.group != g.group) continue;

@@ -63,7 +63,8 @@ std::uint32_t sum16(std::string_view data, std::uint32_t sum = 0) {
     sum += (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 8) |
            static_cast<unsigned char>(data[i + 1]);
   }
-  if (data.size() % 2 != 0) sum += static_cast<std::uint32_t>(static_cast<unsigned char>(data.back())) << 8;
+  if (data.size() % 2 != 0)
+    sum += static_cast<std::uint32_t>(static_cast<unsigned char>(data.back())) << 8;
   return sum;
 }
 std::uint16_t fold(std::uint32_t sum) {
@@ -131,11 +132,10 @@ struct Connection {
 class Writer {
  public:
   explicit Writer(const PcapOptions& o) : options_(o) {
-    base_us_ = o.base_unix_us != 0
-                   ? o.base_unix_us
-                   : std::chrono::duration_cast<std::chrono::microseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    base_us_ = o.base_unix_us != 0 ? o.base_unix_us
+                                   : std::chrono::duration_cast<std::chrono::microseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count();
     std::string shb;
     le32(shb, 0x1A2B3C4D);
     le16(shb, 1);
@@ -148,9 +148,9 @@ class Writer {
     std::string idb;
     le16(idb, kLinkEthernet);
     le16(idb, 0);
-    le32(idb, 262144);  // snaplen
+    le32(idb, 262144);                                              // snaplen
     option(idb, 2, "wslab probe (synthesised from the wire log)");  // if_name
-    option(idb, 9, std::string(1, '\x06'));                          // if_tsresol: microseconds
+    option(idb, 9, std::string(1, '\x06'));                         // if_tsresol: microseconds
     le32(idb, 0);
     out_ += block(1, idb);
   }
@@ -222,7 +222,9 @@ std::string build_pcapng(const std::vector<WireRecord>& records, const PcapOptio
     if (r.direction == Direction::kNote) {
       auto it = conns.find(r.connection);
       switch (r.event) {
-        case WireEvent::kConnected: open(r.connection, at); break;
+        case WireEvent::kConnected:
+          open(r.connection, at);
+          break;
         case WireEvent::kHalfClose:
         case WireEvent::kClose:
           if (it != conns.end() && !it->second.client_fin && !it->second.reset) {
@@ -250,7 +252,8 @@ std::string build_pcapng(const std::vector<WireRecord>& records, const PcapOptio
             it->second.reset = true;
           }
           break;
-        case WireEvent::kNone: break;
+        case WireEvent::kNone:
+          break;
       }
       continue;
     }

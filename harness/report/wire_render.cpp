@@ -61,8 +61,8 @@ class StreamTracer {
     if (mode_ == Mode::kBody) return out;
     while (i < bytes.size()) {
       if (remaining_ > 0) {
-        std::size_t take = static_cast<std::size_t>(
-            std::min<std::uint64_t>(remaining_, bytes.size() - i));
+        std::size_t take =
+            static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, bytes.size() - i));
         remaining_ -= take;
         i += take;
         continue;
@@ -72,8 +72,8 @@ class StreamTracer {
       if (hdr_.size() < need) continue;
       // Header complete.
       auto h = parse_header();
-      std::string_view payload = bytes.substr(i, static_cast<std::size_t>(std::min<std::uint64_t>(
-                                                     h.payload_length, bytes.size() - i)));
+      std::string_view payload = bytes.substr(
+          i, static_cast<std::size_t>(std::min<std::uint64_t>(h.payload_length, bytes.size() - i)));
       out.push_back(describe_frame(h, payload));
       remaining_ = h.payload_length;
       hdr_.clear();
@@ -130,7 +130,8 @@ class StreamTracer {
     std::string name(opcode_name(h.opcode));
     std::string s = "frame " + name + " fin=" + (h.fin ? "1" : "0");
     if (h.rsv1 || h.rsv2 || h.rsv3) {
-      s += std::string(" rsv=") + (h.rsv1 ? "1" : "0") + (h.rsv2 ? "1" : "0") + (h.rsv3 ? "1" : "0");
+      s +=
+          std::string(" rsv=") + (h.rsv1 ? "1" : "0") + (h.rsv2 ? "1" : "0") + (h.rsv3 ? "1" : "0");
     }
     s += " len=" + std::to_string(h.payload_length);
     if (h.masked) {
@@ -145,13 +146,15 @@ class StreamTracer {
     if (from_client_ && !h.masked) flags.emplace_back("unmasked client frame");
     if (!from_client_ && h.masked) flags.emplace_back("masked server frame");
     if (is_control_opcode(h.opcode) && !h.fin) flags.emplace_back("fragmented control frame");
-    if (is_control_opcode(h.opcode) && h.payload_length > 125) flags.emplace_back("control frame over 125 bytes");
+    if (is_control_opcode(h.opcode) && h.payload_length > 125)
+      flags.emplace_back("control frame over 125 bytes");
     if ((h.header_length - (h.masked ? 4 : 0) == 4 && h.payload_length < 126) ||
         (h.header_length - (h.masked ? 4 : 0) == 10 && h.payload_length < 65536)) {
       flags.emplace_back("non-minimal length");
     }
     if (h.opcode == 0x8 && payload.size() >= 2) {
-      unsigned code = (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
+      unsigned code =
+          (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
       s += " code=" + std::to_string(code);
       if (payload.size() > 2) s += " reason=" + quote_bytes(payload.substr(2), 40);
     } else if (h.payload_length > 0) {

@@ -12,8 +12,8 @@ std::string quote_bytes(std::string_view bytes, std::size_t max) {
   std::size_t n = bytes.size() < max ? bytes.size() : max;
   // Valid UTF-8 text is shown as text (a cut code point at the end is dropped).
   std::size_t cut = n;
-  while (cut > 0 && cut < bytes.size() &&
-         (static_cast<unsigned char>(bytes[cut]) & 0xC0) == 0x80 && n - cut < 4) {
+  while (cut > 0 && cut < bytes.size() && (static_cast<unsigned char>(bytes[cut]) & 0xC0) == 0x80 &&
+         n - cut < 4) {
     --cut;
   }
   bool utf8 = is_valid_utf8(bytes.substr(0, cut));
@@ -25,11 +25,21 @@ std::string quote_bytes(std::string_view bytes, std::size_t max) {
       continue;
     }
     switch (c) {
-      case '\r': out += "\\r"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
       default:
         if (c >= 0x20 && c < 0x7f) {
           out += static_cast<char>(c);

@@ -19,14 +19,22 @@ std::string Target::url() const {
 std::string_view kind_name(Observation::Kind k) {
   using K = Observation::Kind;
   switch (k) {
-    case K::kText: return "text";
-    case K::kBinary: return "binary";
-    case K::kPing: return "ping";
-    case K::kPong: return "pong";
-    case K::kClose: return "close";
-    case K::kTcpClosed: return "tcp-closed";
-    case K::kTimeout: return "timeout";
-    case K::kBadFrame: return "bad-frame";
+    case K::kText:
+      return "text";
+    case K::kBinary:
+      return "binary";
+    case K::kPing:
+      return "ping";
+    case K::kPong:
+      return "pong";
+    case K::kClose:
+      return "close";
+    case K::kTcpClosed:
+      return "tcp-closed";
+    case K::kTimeout:
+      return "timeout";
+    case K::kBadFrame:
+      return "bad-frame";
   }
   return "?";
 }
@@ -53,8 +61,10 @@ std::string describe(const Observation& o) {
       if (o.frames > 1) s += " in " + std::to_string(o.frames) + " frames";
       return s;
     }
-    case K::kPing: return "ping " + payload_text(o.payload, false);
-    case K::kPong: return "pong " + payload_text(o.payload, false);
+    case K::kPing:
+      return "ping " + payload_text(o.payload, false);
+    case K::kPong:
+      return "pong " + payload_text(o.payload, false);
     case K::kClose: {
       std::string s = "close";
       if (o.code) {
@@ -68,8 +78,10 @@ std::string describe(const Observation& o) {
     }
     case K::kTcpClosed:
       return o.reset ? "TCP connection reset by peer (RST)" : "TCP connection closed by peer (FIN)";
-    case K::kTimeout: return "nothing (timeout)";
-    case K::kBadFrame: return "invalid frame: " + o.detail;
+    case K::kTimeout:
+      return "nothing (timeout)";
+    case K::kBadFrame:
+      return "invalid frame: " + o.detail;
   }
   return "?";
 }

@@ -31,9 +31,13 @@ constexpr std::size_t kMaxResponseHead = 64 * 1024;
 // while we send cannot deadlock us), but not beyond this much unconsumed input.
 constexpr std::size_t kMaxBufferedWhileWriting = 8u << 20;
 
-std::string ms_text(Millis t) { return std::to_string(t.count()) + " ms"; }
+std::string ms_text(Millis t) {
+  return std::to_string(t.count()) + " ms";
+}
 
-std::string errno_text(int e) { return std::strerror(e); }
+std::string errno_text(int e) {
+  return std::strerror(e);
+}
 
 }  // namespace
 
@@ -117,9 +121,9 @@ Status Probe::connect() {
     if (rc < 0 && errno != EINPROGRESS) {
       int e = errno;
       ::close(fd);
-      error = e == ECONNREFUSED ? "connection refused: nothing is listening on " +
-                                      target_.host_header()
-                                : "connect to " + target_.host_header() + ": " + errno_text(e);
+      error = e == ECONNREFUSED
+                  ? "connection refused: nothing is listening on " + target_.host_header()
+                  : "connect to " + target_.host_header() + ": " + errno_text(e);
       continue;
     }
     short rev;
@@ -141,10 +145,9 @@ Status Probe::connect() {
     ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
     if (soerr != 0) {
       ::close(fd);
-      error = soerr == ECONNREFUSED ? "connection refused: nothing is listening on " +
-                                          target_.host_header()
-                                    : "connect to " + target_.host_header() + ": " +
-                                          errno_text(soerr);
+      error = soerr == ECONNREFUSED
+                  ? "connection refused: nothing is listening on " + target_.host_header()
+                  : "connect to " + target_.host_header() + ": " + errno_text(soerr);
       continue;
     }
     fd_ = fd;
@@ -216,7 +219,9 @@ Status Probe::write_all(std::string_view bytes) {
   return Status::ok();
 }
 
-Status Probe::send(std::string_view bytes) { return write_all(bytes); }
+Status Probe::send(std::string_view bytes) {
+  return write_all(bytes);
+}
 
 Status Probe::send_chopped(std::string_view bytes, std::size_t chop, Millis pause_between) {
   check_cancel();
@@ -360,8 +365,8 @@ void Probe::on_frame_header(const FrameHeader& h) {
   if (h.opcode != 0) have = 0;
   if (h.payload_length > options_.max_message_bytes ||
       have + h.payload_length > options_.max_message_bytes) {
-    bad_frame("message exceeds probe limit: a frame announces " +
-              std::to_string(h.payload_length) + " payload bytes (" + std::to_string(have) +
+    bad_frame("message exceeds probe limit: a frame announces " + std::to_string(h.payload_length) +
+              " payload bytes (" + std::to_string(have) +
               " already buffered); the probe buffers at most " +
               size_text(static_cast<std::size_t>(options_.max_message_bytes)));
     return;
@@ -382,8 +387,14 @@ void Probe::on_frame_payload(std::span<std::uint8_t> chunk, bool complete) {
     in_control_ = false;
     Observation o;
     switch (frame_.opcode) {
-      case 0x9: o.kind = Observation::Kind::kPing; o.payload = std::move(control_); break;
-      case 0xA: o.kind = Observation::Kind::kPong; o.payload = std::move(control_); break;
+      case 0x9:
+        o.kind = Observation::Kind::kPing;
+        o.payload = std::move(control_);
+        break;
+      case 0xA:
+        o.kind = Observation::Kind::kPong;
+        o.payload = std::move(control_);
+        break;
       default: {  // 0x8: the decoder has already refused reserved control opcodes
         o.kind = Observation::Kind::kClose;
         auto parsed = parse_close_payload(control_);
@@ -392,8 +403,8 @@ void Probe::on_frame_payload(std::span<std::uint8_t> chunk, bool complete) {
           o.payload = parsed.payload.reason;
         } else {
           if (control_.size() >= 2) {
-            o.code = static_cast<std::uint16_t>(
-                (static_cast<unsigned char>(control_[0]) << 8) | static_cast<unsigned char>(control_[1]));
+            o.code = static_cast<std::uint16_t>((static_cast<unsigned char>(control_[0]) << 8) |
+                                                static_cast<unsigned char>(control_[1]));
             o.payload = control_.substr(2);
           } else {
             o.payload = control_;
@@ -461,8 +472,8 @@ std::vector<Observation> Probe::collect(Millis timeout, bool answer_close) {
     auto idle = std::min(scaled(timeout), std::max(left, Millis{0}));
     // next() scales its argument; undo that here by dividing (idle is already scaled).
     double unscale = options_.timeout_scale > 0 ? options_.timeout_scale : 1.0;
-    Observation o =
-        next(Millis{static_cast<Millis::rep>(std::ceil(static_cast<double>(idle.count()) / unscale))});
+    Observation o = next(
+        Millis{static_cast<Millis::rep>(std::ceil(static_cast<double>(idle.count()) / unscale))});
     auto kind = o.kind;
     total += o.payload.size();
     std::optional<std::uint16_t> code = o.code;
@@ -564,8 +575,8 @@ Result<HttpResponse> Probe::handshake(const std::vector<std::string>& subprotoco
   auto v = validate_response(*r, req);
   if (!v) {
     handshake_done_ = false;
-    std::string status = "status " + std::to_string(r->status) +
-                         (r->reason.empty() ? "" : " " + r->reason);
+    std::string status =
+        "status " + std::to_string(r->status) + (r->reason.empty() ? "" : " " + r->reason);
     return Error{"handshake: " + v.error() + " (" + status + ")"};
   }
   handshake_done_ = true;
@@ -574,7 +585,9 @@ Result<HttpResponse> Probe::handshake(const std::vector<std::string>& subprotoco
 
 // ---------------------------------------------------------------- frames
 
-Status Probe::send_frame(const FrameBuilder& frame) { return write_all(frame.build()); }
+Status Probe::send_frame(const FrameBuilder& frame) {
+  return write_all(frame.build());
+}
 
 Status Probe::send_text(std::string_view text, bool fin) {
   return send_frame(FrameBuilder().fin(fin).opcode(Opcode::kText).random_mask().payload(text));

@@ -44,9 +44,8 @@ std::vector<const Case*> select_cases(const std::vector<Case>& all, const Select
         std::find(s.groups.begin(), s.groups.end(), c.info.group) == s.groups.end()) {
       continue;
     }
-    if (!s.include.empty() && std::none_of(s.include.begin(), s.include.end(), [&](auto& g) {
-          return glob_match(g, c.info.id);
-        })) {
+    if (!s.include.empty() && std::none_of(s.include.begin(), s.include.end(),
+                                           [&](auto& g) { return glob_match(g, c.info.id); })) {
       continue;
     }
     if (std::any_of(s.exclude.begin(), s.exclude.end(),

@@ -88,13 +88,20 @@ void WireLog::set_total_cap(std::size_t cap) {
 
 std::string_view wire_event_name(WireEvent e) {
   switch (e) {
-    case WireEvent::kNone: return "note";
-    case WireEvent::kConnected: return "TCP connected";
-    case WireEvent::kHalfClose: return "TCP FIN sent (half-close)";
-    case WireEvent::kClose: return "TCP closed by probe";
-    case WireEvent::kReset: return "TCP RST sent by probe";
-    case WireEvent::kPeerFin: return "TCP FIN from peer";
-    case WireEvent::kPeerReset: return "TCP RST from peer";
+    case WireEvent::kNone:
+      return "note";
+    case WireEvent::kConnected:
+      return "TCP connected";
+    case WireEvent::kHalfClose:
+      return "TCP FIN sent (half-close)";
+    case WireEvent::kClose:
+      return "TCP closed by probe";
+    case WireEvent::kReset:
+      return "TCP RST sent by probe";
+    case WireEvent::kPeerFin:
+      return "TCP FIN from peer";
+    case WireEvent::kPeerReset:
+      return "TCP RST from peer";
   }
   return "note";
 }

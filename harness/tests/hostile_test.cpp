@@ -53,8 +53,8 @@ void expect_no_pass(const ScriptedServer& server, const char* what) {
   auto t = r.totals();
   std::printf("%s: %d fail, %d timeout, %d error in %lld ms\n", what, t.fail, t.timeout, t.error,
               static_cast<long long>(r.duration.count()));
-  EXPECT_LT(max_rss_kib() - before, 256 * 1024) << what << ": memory grew by "
-                                                << (max_rss_kib() - before) << " KiB";
+  EXPECT_LT(max_rss_kib() - before, 256 * 1024)
+      << what << ": memory grew by " << (max_rss_kib() - before) << " KiB";
 }
 
 TEST(HarnessHostile, ServerThatNeverAnswers) {

@@ -1,6 +1,8 @@
 // The raw probe against scripted servers: the handshake, what it observes
 // (RFC 6455 §5.2 header rules in the client role, §5.4 reassembly, §5.5
 // control frames), its bounded memory and its deadlines.
+#include "wslab/harness/probe.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -9,7 +11,6 @@
 #include <thread>
 
 #include "scripted_server.hpp"
-#include "wslab/harness/probe.hpp"
 #include "wslab/harness/server_process.hpp"
 
 namespace wslab::harness {

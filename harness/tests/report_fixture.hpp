@@ -16,7 +16,8 @@ inline std::vector<WireRecord> sample_wire() {
   std::string request = build_request(req);
   std::string response =
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Accept: " + compute_accept(req.key) + "\r\n\r\n";
+      "Sec-WebSocket-Accept: " +
+      compute_accept(req.key) + "\r\n\r\n";
   std::string close_1005 = FrameBuilder()
                                .opcode(Opcode::kClose)
                                .mask(MaskKey{0x11, 0x22, 0x33, 0x44})
@@ -34,7 +35,8 @@ inline std::vector<WireRecord> sample_wire() {
     r.event = e;
     w.push_back(std::move(r));
   };
-  add(Direction::kNote, 100, "", "TCP connected to 127.0.0.1:9001 from port 40000", WireEvent::kConnected);
+  add(Direction::kNote, 100, "", "TCP connected to 127.0.0.1:9001 from port 40000",
+      WireEvent::kConnected);
   add(Direction::kSent, 150, request);
   add(Direction::kReceived, 900, response);
   add(Direction::kSent, 1000, close_1005);
@@ -66,8 +68,9 @@ inline RunReport sample_report() {
   pass.wire = sample_wire();
   auto fail = make("close.code.invalid.1005", "close", 3, 1, Verdict::kFail);
   fail.info.rfc_section = "7.4.1";
-  fail.info.rfc_text = "\"1005 is a reserved value and MUST NOT be set as a status code in a Close "
-                       "control frame by an endpoint.\"";
+  fail.info.rfc_text =
+      "\"1005 is a reserved value and MUST NOT be set as a status code in a Close "
+      "control frame by an endpoint.\"";
   fail.info.autobahn = "7.9.4";
   fail.info.hint = "Check the code against the list of valid codes before echoing it.";
   fail.info.lesson = "lessons/04-lifecycle.md#close-codes";

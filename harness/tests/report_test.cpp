@@ -2,6 +2,8 @@
 // GitHub Classroom runner result, the HTML page, the terminal report, atomic
 // file writing, and the synthesised pcapng (checked byte by byte here; with
 // tshark in tshark_test.cpp).
+#include "wslab/harness/report.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,11 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "report_fixture.hpp"
 #include "wslab/frame.hpp"
 #include "wslab/harness/catalog_list.hpp"
 #include "wslab/harness/pcapng.hpp"
-#include "wslab/harness/report.hpp"
-#include "report_fixture.hpp"
 
 namespace wslab::harness {
 namespace {
@@ -39,7 +40,10 @@ TEST(HarnessReportJson, HasTheSchemaAndEveryCase) {
 TEST(HarnessReportJson, SurvivesBytesThatAreNotUtf8) {
   auto r = testing::sample_report();
   r.outcomes[1].result.observed = std::string("bad \xff\xfe bytes");
-  EXPECT_NO_THROW({ auto j = json::parse(render_json(r, ReportOptions{})); (void)j; });
+  EXPECT_NO_THROW({
+    auto j = json::parse(render_json(r, ReportOptions{}));
+    (void)j;
+  });
 }
 
 // A small well-formedness check: tags balance and nest.
@@ -113,7 +117,8 @@ TEST(HarnessReportClassroom, HasTheRunnerResultShape) {
   EXPECT_EQ(j["max_score"], 5);
   int sum = 0;
   for (const auto& t : j["tests"]) {
-    for (auto key : {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"}) {
+    for (auto key :
+         {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"}) {
       EXPECT_TRUE(t.contains(key)) << key;
     }
     sum += t["score"].get<int>();
@@ -134,17 +139,17 @@ TEST(HarnessReportHtml, IsSelfContainedWithFilters) {
   EXPECT_NE(html.find("data-verdict=\"FAIL\""), std::string::npos);
   EXPECT_NE(html.find("<option>close</option>"), std::string::npos);
   EXPECT_EQ(html.find("<script>alert(1)"), std::string::npos);  // escaped
-  EXPECT_NE(html.find("frame close"), std::string::npos);  // the decoded wire log
+  EXPECT_NE(html.find("frame close"), std::string::npos);       // the decoded wire log
 }
 
 TEST(HarnessReportText, ShowsWhatAStudentNeedsForAFailure) {
   auto r = testing::sample_report();
   auto text = render_text(r, ReportOptions{});
-  for (auto want : {"close.code.invalid.1005", "RFC 6455 §7.4.1", "MUST NOT be set",
-                    "expected: close 1002", "observed: close 1000", "hint:", "reread:",
-                    "lessons/04-lifecycle.md", "frame close fin=1 len=2 mask=", "code=1005",
-                    "HTTP/1.1 101", "reproduce: wslab conform --case close.code.invalid.1005",
-                    "FAILED", "NON-STRICT"}) {
+  for (auto want :
+       {"close.code.invalid.1005", "RFC 6455 §7.4.1", "MUST NOT be set", "expected: close 1002",
+        "observed: close 1000", "hint:", "reread:", "lessons/04-lifecycle.md",
+        "frame close fin=1 len=2 mask=", "code=1005", "HTTP/1.1 101",
+        "reproduce: wslab conform --case close.code.invalid.1005", "FAILED", "NON-STRICT"}) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing: " << want << "\n" << text;
   }
   EXPECT_EQ(text.find("\x1b["), std::string::npos);  // no colour unless asked
@@ -159,14 +164,15 @@ TEST(HarnessReportText, PassingRunSaysPassed) {
 }
 
 TEST(HarnessReportWrite, WritesEveryFileAtomically) {
-  auto dir = std::filesystem::temp_directory_path() / ("wslab-report-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("wslab-report-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   auto r = testing::sample_report();
   auto written = write_reports(dir.string(), r, ReportOptions{});
   ASSERT_TRUE(written.is_ok()) << written.error();
-  for (auto name : {"report.json", "junit.xml", "results.json", "classroom.json", "report.html",
-                    "report.txt", "pcap/close.code.invalid.1005.pcapng",
-                    "pcap/ping.flood.pcapng"}) {
+  for (auto name :
+       {"report.json", "junit.xml", "results.json", "classroom.json", "report.html", "report.txt",
+        "pcap/close.code.invalid.1005.pcapng", "pcap/ping.flood.pcapng"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "pcap/handshake.ok.pcapng"));  // only failures
@@ -191,7 +197,8 @@ std::uint16_t checksum(std::string_view data) {
     sum += (static_cast<std::uint32_t>(static_cast<unsigned char>(data[i])) << 8) |
            static_cast<unsigned char>(data[i + 1]);
   }
-  if (data.size() % 2) sum += static_cast<std::uint32_t>(static_cast<unsigned char>(data.back())) << 8;
+  if (data.size() % 2)
+    sum += static_cast<std::uint32_t>(static_cast<unsigned char>(data.back())) << 8;
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return static_cast<std::uint16_t>(~sum & 0xffff);
 }

@@ -1,6 +1,8 @@
 // The runner: selection, --strict, exit codes, the watchdog, exceptions,
 // an unreachable target, parallel and exclusive cases, and a spawned server
 // that dies (the case that killed it is named and the server restarted).
+#include "wslab/harness/runner.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,7 +11,6 @@
 #include <mutex>
 
 #include "scripted_server.hpp"
-#include "wslab/harness/runner.hpp"
 #include "wslab/harness/selection.hpp"
 #include "wslab/harness/server_process.hpp"
 
@@ -18,7 +19,8 @@ namespace {
 
 using namespace wslab::harness::testing;
 
-CaseInfo info(std::string id, std::string group = "misc", int lab = 1, Millis timeout = Millis{2000}) {
+CaseInfo info(std::string id, std::string group = "misc", int lab = 1,
+              Millis timeout = Millis{2000}) {
   CaseInfo i;
   i.id = std::move(id);
   i.group = std::move(group);
@@ -51,8 +53,8 @@ Target nowhere() {
 // ------------------------------------------------------------------ selection
 
 TEST(HarnessSelection, LabIsCumulative) {
-  std::vector<Case> cs = {{info("a", "handshake", 1), {}}, {info("b", "framing", 2), {}},
-                          {info("c", "close", 3), {}}};
+  std::vector<Case> cs = {
+      {info("a", "handshake", 1), {}}, {info("b", "framing", 2), {}}, {info("c", "close", 3), {}}};
   Selection s;
   s.lab = 2;
   auto got = select_cases(cs, s);
@@ -76,8 +78,8 @@ TEST(HarnessSelection, PlainIdSelectsItselfAndBelow) {
 }
 
 TEST(HarnessSelection, ExcludeWinsOverInclude) {
-  std::vector<Case> cs = {{info("utf8.valid.1"), {}}, {info("utf8.invalid.1"), {}},
-                          {info("close.x"), {}}};
+  std::vector<Case> cs = {
+      {info("utf8.valid.1"), {}}, {info("utf8.invalid.1"), {}}, {info("close.x"), {}}};
   Selection s;
   s.include = {"utf8"};
   s.exclude = {"*.invalid.*"};
@@ -87,7 +89,8 @@ TEST(HarnessSelection, ExcludeWinsOverInclude) {
 }
 
 TEST(HarnessSelection, GroupFilter) {
-  std::vector<Case> cs = {{info("a", "ping"), {}}, {info("b", "close"), {}}, {info("c", "ping"), {}}};
+  std::vector<Case> cs = {
+      {info("a", "ping"), {}}, {info("b", "close"), {}}, {info("c", "ping"), {}}};
   Selection s;
   s.groups = {"ping"};
   EXPECT_EQ(select_cases(cs, s).size(), 2u);
@@ -174,7 +177,8 @@ TEST(HarnessRunner, WatchdogTurnsAHangingCaseIntoTimeout) {
 std::atomic<bool> g_release_spinner{false};
 TEST(HarnessRunner, WatchdogAbandonsACaseThatIgnoresCancellation) {
   static std::vector<Case> cs = {{info("spins", "misc", 1, Millis{50}), [](CaseContext&) {
-                                    for (int i = 0; i < 400 && !g_release_spinner; ++i) usleep(10000);
+                                    for (int i = 0; i < 400 && !g_release_spinner; ++i)
+                                      usleep(10000);
                                     return verdict(Verdict::kPass);
                                   }}};
   auto r = run_cases(all_of(cs), options_for(nowhere()));
@@ -208,7 +212,8 @@ TEST(HarnessRunner, JobsRunCasesInParallel) {
     bool all = cv.wait_for(lock, std::chrono::seconds(1), [] { return arrived >= 4; });
     return verdict(all ? Verdict::kPass : Verdict::kFail);
   };
-  std::vector<Case> cs = {{info("a"), meet}, {info("b"), meet}, {info("c"), meet}, {info("d"), meet}};
+  std::vector<Case> cs = {
+      {info("a"), meet}, {info("b"), meet}, {info("c"), meet}, {info("d"), meet}};
   auto r = run_cases(all_of(cs), options_for(nowhere(), 4));
   EXPECT_EQ(r.totals().pass, 4);
 }
@@ -230,7 +235,8 @@ TEST(HarnessRunner, ExclusiveCaseRunsAlone) {
   };
   auto ex = info("x");
   ex.exclusive = true;
-  std::vector<Case> cs = {{info("a"), normal}, {ex, alone}, {info("b"), normal}, {info("c"), normal}};
+  std::vector<Case> cs = {
+      {info("a"), normal}, {ex, alone}, {info("b"), normal}, {info("c"), normal}};
   auto r = run_cases(all_of(cs), options_for(nowhere(), 4));
   EXPECT_EQ(r.totals().pass, 4);
   EXPECT_EQ(seen_with_exclusive.load(), 1);
@@ -256,7 +262,7 @@ CaseResult echo_case(CaseContext& ctx, const std::string& text) {
   (void)p->send_text(text);
   auto o = p->next(Millis{1000});
   return verdict(o.kind == Observation::Kind::kText && o.payload == text ? Verdict::kPass
-                                                                          : Verdict::kFail);
+                                                                         : Verdict::kFail);
 }
 
 // The server dies during one case: that case is FAIL "server process died
@@ -266,12 +272,11 @@ TEST(HarnessRunner, SpawnedServerDeathIsBlamedOnTheCaseThatCausedIt) {
   spec.shell_command = "exec '" + self_exe() + "' --crashy-server {port}";
   auto server = ServerProcess::start(spec);
   ASSERT_TRUE(server.is_ok()) << server.error();
-  std::vector<Case> cs = {
-      {info("a"), [](CaseContext& c) { return echo_case(c, "one"); }},
-      {info("b"), [](CaseContext& c) { return echo_case(c, "two"); }},
-      {info("killer"), [](CaseContext& c) { return echo_case(c, "CRASH"); }},
-      {info("c"), [](CaseContext& c) { return echo_case(c, "three"); }},
-      {info("d"), [](CaseContext& c) { return echo_case(c, "four"); }}};
+  std::vector<Case> cs = {{info("a"), [](CaseContext& c) { return echo_case(c, "one"); }},
+                          {info("b"), [](CaseContext& c) { return echo_case(c, "two"); }},
+                          {info("killer"), [](CaseContext& c) { return echo_case(c, "CRASH"); }},
+                          {info("c"), [](CaseContext& c) { return echo_case(c, "three"); }},
+                          {info("d"), [](CaseContext& c) { return echo_case(c, "four"); }}};
   auto o = options_for(Target{}, 2);
   o.server = server->get();
   auto r = run_cases(all_of(cs), o);
@@ -281,8 +286,8 @@ TEST(HarnessRunner, SpawnedServerDeathIsBlamedOnTheCaseThatCausedIt) {
             std::string::npos)
       << r.outcomes[2].result.observed;
   for (std::size_t i : {0u, 1u, 3u, 4u}) {
-    EXPECT_EQ(r.outcomes[i].result.verdict, Verdict::kPass) << r.outcomes[i].info.id << ": "
-                                                           << r.outcomes[i].result.observed;
+    EXPECT_EQ(r.outcomes[i].result.verdict, Verdict::kPass)
+        << r.outcomes[i].info.id << ": " << r.outcomes[i].result.observed;
   }
   ASSERT_FALSE(r.server_events.empty());
   EXPECT_EQ(r.server_events[0].case_id, "killer");

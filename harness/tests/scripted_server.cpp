@@ -136,7 +136,8 @@ std::string server_frame(std::uint8_t first_byte, std::string_view payload) {
     f += static_cast<char>(payload.size() & 0xff);
   } else {
     f += static_cast<char>(127);
-    for (int i = 7; i >= 0; --i) f += static_cast<char>((static_cast<std::uint64_t>(payload.size()) >> (8 * i)) & 0xff);
+    for (int i = 7; i >= 0; --i)
+      f += static_cast<char>((static_cast<std::uint64_t>(payload.size()) >> (8 * i)) & 0xff);
   }
   f.append(payload);
   return f;
@@ -151,18 +152,21 @@ bool parse_client_frame(std::string_view b, std::uint8_t& opcode, std::string& p
   std::size_t k = 2;
   if (len == 126) {
     if (b.size() < 4) return false;
-    len = (static_cast<std::uint64_t>(static_cast<std::uint8_t>(b[2])) << 8) | static_cast<std::uint8_t>(b[3]);
+    len = (static_cast<std::uint64_t>(static_cast<std::uint8_t>(b[2])) << 8) |
+          static_cast<std::uint8_t>(b[3]);
     k = 4;
   } else if (len == 127) {
     if (b.size() < 10) return false;
     len = 0;
-    for (int i = 2; i < 10; ++i) len = (len << 8) | static_cast<std::uint8_t>(b[static_cast<std::size_t>(i)]);
+    for (int i = 2; i < 10; ++i)
+      len = (len << 8) | static_cast<std::uint8_t>(b[static_cast<std::size_t>(i)]);
     k = 10;
   }
   std::uint8_t key[4] = {0, 0, 0, 0};
   if (masked) {
     if (b.size() < k + 4) return false;
-    for (int i = 0; i < 4; ++i) key[i] = static_cast<std::uint8_t>(b[k + static_cast<std::size_t>(i)]);
+    for (int i = 0; i < 4; ++i)
+      key[i] = static_cast<std::uint8_t>(b[k + static_cast<std::size_t>(i)]);
     k += 4;
   }
   if (b.size() < k + len) return false;

@@ -32,7 +32,8 @@ TEST(HarnessTshark, DissectsTheWebSocketFramesOfAGeneratedCapture) {
   int status = 0;
   run("command -v tshark >/dev/null 2>&1", status);
   if (status != 0) GTEST_SKIP() << "tshark is not installed";
-  auto dir = std::filesystem::temp_directory_path() / ("wslab-tshark-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("wslab-tshark-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto path = (dir / "case.pcapng").string();
   PcapOptions po;

@@ -8,8 +8,8 @@
 //
 // Echo on every path by default (what the conformance harness expects);
 // --rooms serves wslab.rooms.v1 (lab 5); --redis URL (lab 6) serves it as one
-// instance of several sharing rooms through that Redis (implies --rooms). The first line on stdout is
-// "listening on ws://HOST:PORT/" (the port is the kernel's choice with --port 0).
+// instance of several sharing rooms through that Redis (implies --rooms). The first line on stdout
+// is "listening on ws://HOST:PORT/" (the port is the kernel's choice with --port 0).
 #include <cerrno>
 #include <csignal>
 #include <cstdint>

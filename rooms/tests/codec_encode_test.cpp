@@ -161,11 +161,12 @@ TEST(RoomsCodec, WelcomeLimitsAreCountsThatFit) {
   const auto& welcome = std::get<event::Welcome>(*ok);
   EXPECT_EQ(welcome.limits.max_text_bytes, 10u);
   EXPECT_EQ(welcome.limits.rate_burst, 4294967295u);
-  EXPECT_EQ(welcome.limits.history_size, Limits{}.history_size) << "a missing limit keeps its default";
+  EXPECT_EQ(welcome.limits.history_size, Limits{}.history_size)
+      << "a missing limit keeps its default";
 
-  for (const char* bad : {R"("history_size":1.64e44)", R"("max_text_bytes":-1)",
-                          R"("rate_burst":4294967296)", R"("rate_per_second":"100")",
-                          R"("max_name_length":2.5)"}) {
+  for (const char* bad :
+       {R"("history_size":1.64e44)", R"("max_text_bytes":-1)", R"("rate_burst":4294967296)",
+        R"("rate_per_second":"100")", R"("max_name_length":2.5)"}) {
     auto refused = limits(bad);
     ASSERT_FALSE(refused) << bad;
     EXPECT_NE(refused.error().find("limits."), std::string::npos) << refused.error();

@@ -29,7 +29,9 @@ enum class CloseCode : std::uint16_t {
   kTlsHandshake = 1015,  // never on the wire
 };
 
-constexpr std::uint16_t to_int(CloseCode c) { return static_cast<std::uint16_t>(c); }
+constexpr std::uint16_t to_int(CloseCode c) {
+  return static_cast<std::uint16_t>(c);
+}
 
 // May this code be sent in a Close frame? 1000-1003, 1007-1014, 3000-4999.
 // Everything else (0-999, 1004-1006, 1015, 1016-2999, >= 5000) is a protocol error.

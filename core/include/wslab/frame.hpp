@@ -28,9 +28,13 @@ enum class Opcode : std::uint8_t {
 
 enum class Role : std::uint8_t { kClient, kServer };
 
-constexpr bool is_control_opcode(std::uint8_t op) { return (op & 0x8) != 0; }
+constexpr bool is_control_opcode(std::uint8_t op) {
+  return (op & 0x8) != 0;
+}
 // 0, 1, 2, 8, 9, 10 are defined; 3-7 and 11-15 are reserved (§5.2).
-constexpr bool is_defined_opcode(std::uint8_t op) { return op <= 2 || (op >= 8 && op <= 10); }
+constexpr bool is_defined_opcode(std::uint8_t op) {
+  return op <= 2 || (op >= 8 && op <= 10);
+}
 std::string_view opcode_name(std::uint8_t op);
 
 using MaskKey = std::array<std::uint8_t, 4>;
@@ -54,8 +58,7 @@ inline constexpr std::size_t kMaxControlPayload = 125;
 // (so a payload can be unmasked in pieces). Word-at-a-time.
 void apply_mask(std::uint8_t* data, std::size_t n, MaskKey mask, std::uint64_t offset = 0);
 // The obvious byte loop; kept for the benchmark and as a test oracle.
-void apply_mask_bytewise(std::uint8_t* data, std::size_t n, MaskKey mask,
-                         std::uint64_t offset = 0);
+void apply_mask_bytewise(std::uint8_t* data, std::size_t n, MaskKey mask, std::uint64_t offset = 0);
 
 // Writes the minimal header for h into out (needs kMaxHeaderBytes); returns its length.
 std::size_t encode_header(const FrameHeader& h, std::uint8_t* out);
@@ -72,19 +75,51 @@ enum class LengthForm : std::uint8_t { kMinimal, k7, k16, k64 };
 //   FrameBuilder().opcode(0x3).rsv(true,false,false).mask(key).payload("x").build()
 class FrameBuilder {
  public:
-  FrameBuilder& fin(bool v) { h_.fin = v; return *this; }
-  FrameBuilder& rsv(bool r1, bool r2, bool r3) { h_.rsv1 = r1; h_.rsv2 = r2; h_.rsv3 = r3; return *this; }
-  FrameBuilder& opcode(std::uint8_t raw) { h_.opcode = raw & 0x0F; return *this; }
+  FrameBuilder& fin(bool v) {
+    h_.fin = v;
+    return *this;
+  }
+  FrameBuilder& rsv(bool r1, bool r2, bool r3) {
+    h_.rsv1 = r1;
+    h_.rsv2 = r2;
+    h_.rsv3 = r3;
+    return *this;
+  }
+  FrameBuilder& opcode(std::uint8_t raw) {
+    h_.opcode = raw & 0x0F;
+    return *this;
+  }
   FrameBuilder& opcode(Opcode op) { return opcode(static_cast<std::uint8_t>(op)); }
-  FrameBuilder& mask(MaskKey key) { h_.masked = true; h_.mask = key; return *this; }
+  FrameBuilder& mask(MaskKey key) {
+    h_.masked = true;
+    h_.mask = key;
+    return *this;
+  }
   FrameBuilder& random_mask();
-  FrameBuilder& unmasked() { h_.masked = false; return *this; }
+  FrameBuilder& unmasked() {
+    h_.masked = false;
+    return *this;
+  }
   // Sets the MASK bit with this key but sends the payload NOT xored (a lying client).
-  FrameBuilder& mask_bit_only(MaskKey key) { mask(key); skip_masking_ = true; return *this; }
-  FrameBuilder& length_form(LengthForm f) { form_ = f; return *this; }
+  FrameBuilder& mask_bit_only(MaskKey key) {
+    mask(key);
+    skip_masking_ = true;
+    return *this;
+  }
+  FrameBuilder& length_form(LengthForm f) {
+    form_ = f;
+    return *this;
+  }
   // Announce a length different from the payload actually appended (e.g. 2^63).
-  FrameBuilder& declared_length(std::uint64_t n) { declared_ = n; has_declared_ = true; return *this; }
-  FrameBuilder& payload(std::string_view p) { payload_ = std::string(p); return *this; }
+  FrameBuilder& declared_length(std::uint64_t n) {
+    declared_ = n;
+    has_declared_ = true;
+    return *this;
+  }
+  FrameBuilder& payload(std::string_view p) {
+    payload_ = std::string(p);
+    return *this;
+  }
   [[nodiscard]] std::string build() const;
   // Header bytes only (for trickling a payload separately).
   [[nodiscard]] std::string build_header() const;
@@ -124,9 +159,9 @@ class FrameDecoder {
   enum class Kind : std::uint8_t { kNeedMore, kHeader, kPayload, kError };
   struct Event {
     Kind kind = Kind::kNeedMore;
-    FrameHeader header;                  // valid for kHeader, kPayload
-    std::span<std::uint8_t> payload;     // kPayload: unmasked bytes (points into the input)
-    bool frame_complete = false;         // kPayload: last chunk of this frame's payload
+    FrameHeader header;                    // valid for kHeader, kPayload
+    std::span<std::uint8_t> payload;       // kPayload: unmasked bytes (points into the input)
+    bool frame_complete = false;           // kPayload: last chunk of this frame's payload
     FrameError error = FrameError::kNone;  // kError
   };
 

@@ -39,10 +39,10 @@ enum class HandshakeError {
 
 struct ServerHandshake {
   HandshakeError error = HandshakeError::kNone;
-  int status = 0;             // 101 on success
-  std::string reason;         // human text: which rule failed (also the error body)
-  std::string subprotocol;    // selected one, or empty
-  std::string response;       // complete response bytes to write
+  int status = 0;           // 101 on success
+  std::string reason;       // human text: which rule failed (also the error body)
+  std::string subprotocol;  // selected one, or empty
+  std::string response;     // complete response bytes to write
 };
 
 // Decide on a parsed request.
@@ -75,7 +75,7 @@ std::string build_http_response(int status, std::string_view content_type, std::
 struct ClientHandshakeRequest {
   std::string host;  // Host header value, e.g. "127.0.0.1:9001"
   std::string path = "/";
-  std::string key;   // empty: generate_key() is used
+  std::string key;  // empty: generate_key() is used
   std::string origin;
   std::vector<std::string> subprotocols;
   std::vector<HttpHeader> extra_headers;

@@ -45,7 +45,9 @@ bool accepts(std::uint16_t port) {
 
 RedisProcess::RedisProcess() : port_(free_port()) {}
 
-RedisProcess::~RedisProcess() { stop(); }
+RedisProcess::~RedisProcess() {
+  stop();
+}
 
 bool RedisProcess::start() {
   stop();
@@ -89,7 +91,9 @@ void RedisProcess::stop() {
   pid_ = -1;
 }
 
-std::string RedisProcess::url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+std::string RedisProcess::url() const {
+  return "redis://127.0.0.1:" + std::to_string(port_);
+}
 
 Instance::Instance(const std::string& redis_url) {
   auto url = rooms::parse_redis_url(redis_url);
@@ -146,7 +150,9 @@ bool Member::open(std::uint16_t port, const std::string& name) {
   return true;
 }
 
-void Member::send(const json& message) { client_.send(client_frame(0x1, message.dump())); }
+void Member::send(const json& message) {
+  client_.send(client_frame(0x1, message.dump()));
+}
 
 json Member::read_one(std::chrono::milliseconds timeout, bool keep_status) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -174,7 +180,9 @@ json Member::read_one(std::chrono::milliseconds timeout, bool keep_status) {
   }
 }
 
-json Member::next(std::chrono::milliseconds timeout) { return read_one(timeout, false); }
+json Member::next(std::chrono::milliseconds timeout) {
+  return read_one(timeout, false);
+}
 
 json Member::next_of(const std::string& type, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -202,14 +210,17 @@ json Member::say(const std::string& room, const std::string& text) {
   for (;;) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return json::object();
-    json m = next_of("message", std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+    json m =
+        next_of("message", std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
     if (m.empty()) return m;
     if (m.value("from", "") == name_ && m.value("text", "") == text) return m;
     skipped_.push_back(std::move(m));
   }
 }
 
-json Member::anything_within(std::chrono::milliseconds window) { return read_one(window, false); }
+json Member::anything_within(std::chrono::milliseconds window) {
+  return read_one(window, false);
+}
 
 std::string Member::transcript() const {
   std::string s;

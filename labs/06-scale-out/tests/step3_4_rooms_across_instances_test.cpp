@@ -19,10 +19,10 @@ class Lab6FanOut : public labtest::Cluster {};
 class Lab6Presence : public labtest::Cluster {};
 
 // Opens `m` on instance `i` as `name` and joins `room`; returns the joined event.
-#define OPEN_AND_JOIN(m, i, name, room)                                                   \
-  ASSERT_TRUE((m).open(port(i), name)) << (m).error();                                     \
-  ASSERT_EQ((m).join(room).value("type", ""), "joined")                                    \
-      << name << " on instance " << (i) + 1 << " sent join " << room                       \
+#define OPEN_AND_JOIN(m, i, name, room)                              \
+  ASSERT_TRUE((m).open(port(i), name)) << (m).error();               \
+  ASSERT_EQ((m).join(room).value("type", ""), "joined")              \
+      << name << " on instance " << (i) + 1 << " sent join " << room \
       << "\nexpected: joined\nreceived:" << (m).transcript()
 
 // Step 2: the sequence number comes from Redis, so two instances never hand out the same one.
@@ -33,10 +33,10 @@ TEST_F(Lab6Say, SequenceNumbersAreOneCounterForAllInstances) {
   OPEN_AND_JOIN(b, 1, "bob", "lobby");
   const json first = a.say("lobby", "one");
   ASSERT_FALSE(first.empty()) << "alice (instance 1) said \"one\": no message event came back"
-                                << "\nreceived:" << a.transcript();
+                              << "\nreceived:" << a.transcript();
   const json second = b.say("lobby", "two");
   ASSERT_FALSE(second.empty()) << "bob (instance 2) said \"two\": no message event came back"
-                                 << "\nreceived:" << b.transcript();
+                               << "\nreceived:" << b.transcript();
   EXPECT_EQ(first.value("seq", 0), 1) << first.dump();
   EXPECT_EQ(second.value("seq", 0), 2)
       << "the room's second message, said on another instance, must get seq 2 (one INCR "
@@ -56,8 +56,8 @@ TEST_F(Lab6FanOut, MessageSaidOnOneInstanceReachesMembersOnTheOthers) {
   for (Member* m : {&b, &c}) {
     const json got = m->next_of("message");
     EXPECT_EQ(got.value("text", ""), "hello from 1")
-        << m->name() << " (another instance) must receive alice's message\nreceived:"
-        << m->transcript();
+        << m->name()
+        << " (another instance) must receive alice's message\nreceived:" << m->transcript();
     EXPECT_EQ(got.value("from", ""), "alice");
     EXPECT_EQ(got.value("seq", 0), 1);
   }
@@ -94,7 +94,7 @@ TEST_F(Lab6FanOut, EveryMemberOnEveryInstanceSeesOneOrder) {
     for (int n = 1; n <= 2 * kEach; ++n) {
       const json m = members[k]->next_of("message");
       ASSERT_FALSE(m.empty()) << members[k]->name() << " received only " << n - 1 << " of "
-                                << 2 * kEach << " messages:" << members[k]->transcript();
+                              << 2 * kEach << " messages:" << members[k]->transcript();
       ASSERT_EQ(m.value("seq", 0), n)
           << members[k]->name() << ": seq " << m.value("seq", 0) << " where " << n
           << " was next (a gap, a repeat or another order)\nreceived:" << members[k]->transcript();

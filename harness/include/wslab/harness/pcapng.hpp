@@ -18,7 +18,7 @@ struct PcapOptions {
   std::uint16_t server_port = 80;  // the target's port (80 if unknown)
   std::string comment;             // opt_comment on the first packet
   std::string application = "wslab conform";
-  std::int64_t base_unix_us = 0;   // wall-clock time of the case start; 0: now
+  std::int64_t base_unix_us = 0;  // wall-clock time of the case start; 0: now
 };
 
 // The whole capture file as bytes.

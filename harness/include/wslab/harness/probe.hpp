@@ -19,12 +19,12 @@
 
 #include "wslab/frame.hpp"
 #include "wslab/handshake.hpp"
+#include "wslab/harness/cancel.hpp"
+#include "wslab/harness/wire_log.hpp"
 #include "wslab/http.hpp"
 #include "wslab/message.hpp"
 #include "wslab/result.hpp"
 #include "wslab/time.hpp"
-#include "wslab/harness/cancel.hpp"
-#include "wslab/harness/wire_log.hpp"
 
 namespace wslab::harness {
 
@@ -39,21 +39,21 @@ struct Target {
 // One thing the peer did, as the probe saw it (Autobahn's "received" list).
 struct Observation {
   enum class Kind : std::uint8_t {
-    kText,        // a complete text message (fragments reassembled)
-    kBinary,      // a complete binary message
+    kText,    // a complete text message (fragments reassembled)
+    kBinary,  // a complete binary message
     kPing,
     kPong,
-    kClose,       // a Close frame: code (if any) and reason
-    kTcpClosed,   // the peer closed TCP (FIN) or reset it (reset = true)
-    kTimeout,     // nothing more within the wait
-    kBadFrame,    // the peer sent a frame that breaks RFC 6455 (masked, reserved opcode...)
+    kClose,      // a Close frame: code (if any) and reason
+    kTcpClosed,  // the peer closed TCP (FIN) or reset it (reset = true)
+    kTimeout,    // nothing more within the wait
+    kBadFrame,   // the peer sent a frame that breaks RFC 6455 (masked, reserved opcode...)
   };
   Kind kind = Kind::kTimeout;
-  std::string payload;                 // message / ping / pong payload, close reason
-  std::optional<std::uint16_t> code;   // kClose
-  bool reset = false;                  // kTcpClosed by RST
-  std::string detail;                  // kBadFrame: what was wrong; kClose: a malformed body
-  std::size_t frames = 0;              // kText/kBinary: how many frames carried it
+  std::string payload;                // message / ping / pong payload, close reason
+  std::optional<std::uint16_t> code;  // kClose
+  bool reset = false;                 // kTcpClosed by RST
+  std::string detail;                 // kBadFrame: what was wrong; kClose: a malformed body
+  std::size_t frames = 0;             // kText/kBinary: how many frames carried it
 };
 std::string describe(const Observation& o);  // "text(5 B: \"Hello\")", "close 1002 'bad opcode'"
 std::string_view kind_name(Observation::Kind k);  // "text", "close", "tcp-closed", ...

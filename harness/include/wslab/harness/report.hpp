@@ -18,11 +18,11 @@ namespace wslab::harness {
 inline constexpr std::string_view kReportSchema = "wslab.conform/1";
 
 struct ReportOptions {
-  bool color = false;              // ANSI colours in the terminal report
-  std::size_t wire_records = 20;   // the last N wire-log records shown per failure
-  bool verbose = false;            // terminal: also list every case with its verdict
+  bool color = false;                             // ANSI colours in the terminal report
+  std::size_t wire_records = 20;                  // the last N wire-log records shown per failure
+  bool verbose = false;                           // terminal: also list every case with its verdict
   std::string gradescope_visibility = "visible";  // hidden|after_due_date|after_published|visible
-  bool wire_for_passing = false;   // JSON/HTML: keep wire logs of PASS cases too
+  bool wire_for_passing = false;                  // JSON/HTML: keep wire logs of PASS cases too
   std::string tool_version = "0.1.0";
 };
 

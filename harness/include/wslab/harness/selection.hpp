@@ -12,10 +12,10 @@
 namespace wslab::harness {
 
 struct Selection {
-  int lab = 0;                       // 0: every lab; N: labs 1..N
-  std::vector<std::string> groups;   // empty: every group
-  std::vector<std::string> include;  // --case: empty means every case
-  std::vector<std::string> exclude;  // --exclude
+  int lab = 0;                                 // 0: every lab; N: labs 1..N
+  std::vector<std::string> groups;             // empty: every group
+  std::vector<std::string> include;            // --case: empty means every case
+  std::vector<std::string> exclude;            // --exclude
   [[nodiscard]] std::string describe() const;  // "--lab 2 --case 'close.*'" (for reports)
 };
 

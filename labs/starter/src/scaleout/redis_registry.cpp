@@ -99,8 +99,7 @@ std::span<const ConnId> RedisRegistry::members([[maybe_unused]] std::string_view
   return {};
 }
 
-std::vector<std::string> RedisRegistry::member_names(
-    [[maybe_unused]] std::string_view room) const {
+std::vector<std::string> RedisRegistry::member_names([[maybe_unused]] std::string_view room) const {
   // TODO(lab 6, step 4): every instance's members (the members hash), sorted.
   todo::note("RedisRegistry::member_names", kStep4);
   return {};
@@ -114,8 +113,9 @@ void RedisRegistry::on_message([[maybe_unused]] std::string_view channel,
   todo::note("RedisRegistry::on_message", kStep3);
 }
 
-bool RedisRegistry::send_elsewhere([[maybe_unused]] std::string_view name,
-                                   [[maybe_unused]] const std::shared_ptr<const std::string>& text) {
+bool RedisRegistry::send_elsewhere(
+    [[maybe_unused]] std::string_view name,
+    [[maybe_unused]] const std::shared_ptr<const std::string>& text) {
   // TODO(lab 6, step 4): find the instance holding `name` (wslab:user:<name>) and publish the
   // event on its channel; false when nobody holds the name.
   todo::note("RedisRegistry::send_elsewhere", kStep4);
