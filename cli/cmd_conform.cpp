@@ -56,9 +56,10 @@ struct ConformArgs {
   bool wire_for_passing = false;
 };
 
+// Ctrl-C, a kill or a closed terminal: no server this run started (the target, the
+// heartbeat and rooms servers) may outlive it.
 void on_fatal_signal(int sig) {
-  int group = active_server_group();
-  if (group > 0) ::kill(-group, SIGTERM);
+  kill_server_groups();
   ::signal(sig, SIG_DFL);
   ::raise(sig);
 }
@@ -262,6 +263,8 @@ int run_conform(const ConformArgs& a) {
     }
   }
 
+  // From the first server this run may start on.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, on_fatal_signal);
   std::vector<std::unique_ptr<ServerProcess>> helpers;  // built-in rooms / heartbeat servers
   const bool builtin = a.urls.empty() && a.spawn.empty();
   if (opt.rooms_targets.empty() && count_needing(chosen, TargetKind::kRooms) > 0) {
@@ -336,9 +339,6 @@ int run_conform(const ConformArgs& a) {
       spec.argv = {self_exe(), "serve", "--port", "0"};
       opt.spawn_command = "wslab serve --port 0";
     }
-    ::signal(SIGINT, on_fatal_signal);
-    ::signal(SIGTERM, on_fatal_signal);
-    ::signal(SIGHUP, on_fatal_signal);
     auto s = ServerProcess::start(spec);
     if (!s) {
       std::fprintf(stderr, "wslab conform: could not start the server under test (%s): %s\n",

@@ -24,7 +24,6 @@ extern char** environ;
 namespace wslab::harness {
 namespace {
 
-std::atomic<int> g_active_group{0};
 constexpr std::size_t kTailBytes = 32 * 1024;
 
 // The process group of every server not reaped yet, for kill_server_groups(): lock-free
@@ -111,10 +110,6 @@ std::uint16_t pick_free_port() {
   }
   ::close(fd);
   return port;
-}
-
-int active_server_group() {
-  return g_active_group.load();
 }
 
 void kill_server_groups() {
@@ -210,7 +205,6 @@ void ServerProcess::reap(int pid) {
   dead_ = true;
   status_ = status;
   died_at_ = Clock::now();
-  if (g_active_group.load() == pid) g_active_group.store(0);
   cv_.notify_all();
 }
 
@@ -322,7 +316,6 @@ Status ServerProcess::launch() {
     for (std::size_t i = 0; i < argv.size(); ++i) command_ += (i ? " " : "") + argv[i];
     if (!spec_.shell_command.empty()) command_ = argv[2];
   }
-  g_active_group.store(pid);
   add_live_group(pid);
   reaper_ = std::thread([this, pid] { reap(pid); });
   reader_ = std::thread([this, fd = pipefd[0]] { read_output(fd); });

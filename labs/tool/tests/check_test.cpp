@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -270,6 +271,83 @@ TEST(LabsCheck, SlowInterruptedCheck6LeavesNoServerBehind) {
   EXPECT_FALSE(listening(c.redis)) << "redis-server outlived an interrupted wslab check";
   for (const int port : c.instances) {
     EXPECT_FALSE(listening(port)) << "a rooms instance outlived an interrupted wslab check";
+  }
+}
+
+// The children of `parent` (from /proc/<pid>/stat's ppid field).
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    const auto close = stat.rfind(')');  // the command may contain spaces and parentheses
+    if (close == std::string::npos) continue;
+    char state = 0;
+    int ppid = 0;
+    if (std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) == 2 && ppid == parent)
+      out.push_back(static_cast<pid_t>(std::stoi(name)));
+  }
+  return out;
+}
+
+// Gone: no such process, or a zombie nobody has reaped yet (it holds no socket).
+bool gone(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return true;
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+}
+
+// wslab conform starts the server under test and built-in rooms and heartbeat servers in
+// process groups of their own (a terminal's Ctrl-C does not reach them): an interrupted
+// conform must kill them all, not only the last one it started.
+TEST(ConformInterrupt, SlowNoServerOutlivesAnInterruptedConform) {
+  int out[2];
+  ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGINT, SIG_DFL);
+    ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
+    ::execl(WSLAB_BIN, WSLAB_BIN, "conform", "--lab", "5", "--jobs", "1", "--no-color",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  // Cases of lab 1 are running: the target, the heartbeat and the rooms servers are up.
+  std::string output;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  char buf[4096];
+  while (std::chrono::steady_clock::now() < deadline && output.find("[20/") == std::string::npos) {
+    const ssize_t n = ::read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    output.append(buf, static_cast<std::size_t>(n));
+  }
+  const std::vector<pid_t> servers = children_of(pid);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(out[0]);
+  ASSERT_NE(output.find("[20/"), std::string::npos) << "conform did not get to run cases:\n"
+                                                    << tail(output);
+  ASSERT_EQ(servers.size(), 3u)
+      << "expected 3 servers (the target, the heartbeat and the rooms servers) as children";
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
+  for (const pid_t server : servers) {
+    const bool ended = [&] {
+      for (int i = 0; i < 100; ++i) {
+        if (gone(server)) return true;
+        std::this_thread::sleep_for(20ms);
+      }
+      return false;
+    }();
+    EXPECT_TRUE(ended) << "server process " << server << " outlived an interrupted conform";
+    if (!ended) ::kill(-server, SIGKILL);  // do not leave it to the next test
   }
 }
 

@@ -89,8 +89,6 @@ class ServerProcess {
 
 // A free TCP port on 127.0.0.1 (bound to port 0, read back, released).
 std::uint16_t pick_free_port();
-// The pid of the server process group to kill from a signal handler (0: none).
-int active_server_group();
 // SIGKILLs the process group of every server started by ServerProcess that has not been
 // reaped yet: they run in groups of their own, so a Ctrl-C at the terminal does not reach
 // them. Async-signal-safe (a SIGINT/SIGTERM handler calls it so no server outlives wslab).
