@@ -56,14 +56,6 @@ struct ConformArgs {
   bool wire_for_passing = false;
 };
 
-// Ctrl-C, a kill or a closed terminal: no server this run started (the target, the
-// heartbeat and rooms servers) may outlive it.
-void on_fatal_signal(int sig) {
-  kill_server_groups();
-  ::signal(sig, SIG_DFL);
-  ::raise(sig);
-}
-
 bool is_loopback(const sockaddr* sa) {
   if (sa->sa_family == AF_INET) {
     auto a = ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr);
@@ -263,8 +255,8 @@ int run_conform(const ConformArgs& a) {
     }
   }
 
-  // From the first server this run may start on.
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, on_fatal_signal);
+  // From the first server this run may start on: none outlives an interrupted run.
+  const ServersDieWithUs servers_die_with_us;
   std::vector<std::unique_ptr<ServerProcess>> helpers;  // built-in rooms / heartbeat servers
   const bool builtin = a.urls.empty() && a.spawn.empty();
   if (opt.rooms_targets.empty() && count_needing(chosen, TargetKind::kRooms) > 0) {

@@ -119,6 +119,28 @@ void kill_server_groups() {
   }
 }
 
+namespace {
+void kill_servers_and_die(int sig) {
+  kill_server_groups();
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+}  // namespace
+
+ServersDieWithUs::ServersDieWithUs() {
+  struct sigaction sa {};
+  sa.sa_handler = kill_servers_and_die;
+  sigemptyset(&sa.sa_mask);
+  for (std::size_t i = 0; i < kSignals.size(); ++i) {
+    ::sigaction(kSignals[i], nullptr, &old_[i]);
+    if (old_[i].sa_handler != SIG_IGN) ::sigaction(kSignals[i], &sa, nullptr);
+  }
+}
+
+ServersDieWithUs::~ServersDieWithUs() {
+  for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
+}
+
 Result<std::unique_ptr<ServerProcess>> ServerProcess::start(ServerSpec spec) {
   std::unique_ptr<ServerProcess> p(new ServerProcess(std::move(spec)));
   auto st = p->launch();

@@ -417,38 +417,6 @@ std::string sh_quote(const std::string& s) {
   return q + "'";
 }
 
-// While wslab check runs servers: SIGINT, SIGTERM or SIGHUP (Ctrl-C, a cancelled CI job) kill
-// them first (they run in process groups of their own, out of the terminal's reach), then
-// wslab check dies of the signal as it would have. A signal ignored before (nohup) stays
-// ignored; the previous handlers come back after.
-void kill_servers_and_die(int sig) {
-  harness::kill_server_groups();
-  ::signal(sig, SIG_DFL);
-  ::raise(sig);
-}
-
-class ServersDieWithCheck {
- public:
-  ServersDieWithCheck() {
-    struct sigaction sa {};
-    sa.sa_handler = kill_servers_and_die;
-    sigemptyset(&sa.sa_mask);
-    for (std::size_t i = 0; i < kSignals.size(); ++i) {
-      ::sigaction(kSignals[i], nullptr, &old_[i]);
-      if (old_[i].sa_handler != SIG_IGN) ::sigaction(kSignals[i], &sa, nullptr);
-    }
-  }
-  ~ServersDieWithCheck() {
-    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
-  }
-  ServersDieWithCheck(const ServersDieWithCheck&) = delete;
-  ServersDieWithCheck& operator=(const ServersDieWithCheck&) = delete;
-
- private:
-  static constexpr std::array<int, 3> kSignals = {SIGINT, SIGTERM, SIGHUP};
-  std::array<struct sigaction, 3> old_{};
-};
-
 HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, const Out& out) {
   HarnessResult h;
   out.section("conformance cases of labs 1.." + std::to_string(o.lab) + " against your server");
@@ -457,7 +425,7 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
     std::printf("%s %s\n", out.red("problem:").c_str(), h.problem.c_str());
     return h;
   }
-  const ServersDieWithCheck die_with_check;
+  const harness::ServersDieWithUs die_with_check;  // no server outlives an interrupted check
   harness::ServerSpec spec;
   spec.argv = {server_bin.string(), "--port", "0"};
   spec.start_timeout = scaled(10s, o.timeout_scale);

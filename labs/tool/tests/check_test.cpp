@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <string>
 #include <thread>
@@ -303,15 +304,16 @@ bool gone(pid_t pid) {
 }
 
 // wslab conform starts the server under test and built-in rooms and heartbeat servers in
-// process groups of their own (a terminal's Ctrl-C does not reach them): an interrupted
-// conform must kill them all, not only the last one it started.
-TEST(ConformInterrupt, SlowNoServerOutlivesAnInterruptedConform) {
+// process groups of their own (a terminal's Ctrl-C does not reach them): however conform is
+// stopped, it must kill them all, not only the last one it started. Runs `wslab conform
+// --lab 5` until cases run, then `stop(pid, output_fd)`; expects conform to die of `signal`.
+void expect_no_server_outlives(const std::function<void(pid_t, int&)>& stop, int signal) {
   int out[2];
   ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    ::signal(SIGINT, SIG_DFL);
+    for (int s : {SIGINT, SIGPIPE}) ::signal(s, SIG_DFL);  // as at a terminal
     ::dup2(out[1], 1);
     ::dup2(out[1], 2);
     ::execl(WSLAB_BIN, WSLAB_BIN, "conform", "--lab", "5", "--jobs", "1", "--no-color",
@@ -329,15 +331,16 @@ TEST(ConformInterrupt, SlowNoServerOutlivesAnInterruptedConform) {
     output.append(buf, static_cast<std::size_t>(n));
   }
   const std::vector<pid_t> servers = children_of(pid);
-  ::kill(pid, SIGINT);
+  stop(pid, out[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  ::close(out[0]);
+  if (out[0] >= 0) ::close(out[0]);
   ASSERT_NE(output.find("[20/"), std::string::npos) << "conform did not get to run cases:\n"
                                                     << tail(output);
   ASSERT_EQ(servers.size(), 3u)
       << "expected 3 servers (the target, the heartbeat and the rooms servers) as children";
-  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal)
+      << "status " << status << ", expected death by signal " << signal;
   for (const pid_t server : servers) {
     const bool ended = [&] {
       for (int i = 0; i < 100; ++i) {
@@ -346,9 +349,23 @@ TEST(ConformInterrupt, SlowNoServerOutlivesAnInterruptedConform) {
       }
       return false;
     }();
-    EXPECT_TRUE(ended) << "server process " << server << " outlived an interrupted conform";
+    EXPECT_TRUE(ended) << "server process " << server << " outlived conform";
     if (!ended) ::kill(-server, SIGKILL);  // do not leave it to the next test
   }
+}
+
+TEST(ConformInterrupt, SlowNoServerOutlivesAnInterruptedConform) {
+  expect_no_server_outlives([](pid_t pid, int&) { ::kill(pid, SIGINT); }, SIGINT);
+}
+
+// `wslab conform | head`: the reader goes away, the next write raises SIGPIPE.
+TEST(ConformInterrupt, SlowNoServerOutlivesAConformWhoseOutputIsClosed) {
+  expect_no_server_outlives(
+      [](pid_t, int& fd) {
+        ::close(fd);
+        fd = -1;
+      },
+      SIGPIPE);
 }
 
 }  // namespace

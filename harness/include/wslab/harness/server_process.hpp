@@ -5,6 +5,9 @@
 // group. Its output is kept (the last 32 KiB) for failure reports.
 #pragma once
 
+#include <signal.h>
+
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -93,5 +96,21 @@ std::uint16_t pick_free_port();
 // reaped yet: they run in groups of their own, so a Ctrl-C at the terminal does not reach
 // them. Async-signal-safe (a SIGINT/SIGTERM handler calls it so no server outlives wslab).
 void kill_server_groups();
+
+// While one exists: SIGINT, SIGTERM, SIGHUP or SIGPIPE (Ctrl-C, a cancelled CI job, a closed
+// terminal, `wslab conform | head`) first kill every server ServerProcess started
+// (kill_server_groups), then the process dies of the signal as it would have. A signal
+// ignored before (nohup) stays ignored; the previous handlers come back when it goes.
+class ServersDieWithUs {
+ public:
+  ServersDieWithUs();
+  ~ServersDieWithUs();
+  ServersDieWithUs(const ServersDieWithUs&) = delete;
+  ServersDieWithUs& operator=(const ServersDieWithUs&) = delete;
+
+ private:
+  static constexpr std::array<int, 4> kSignals = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+  std::array<struct sigaction, 4> old_{};
+};
 
 }  // namespace wslab::harness
