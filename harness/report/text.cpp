@@ -5,6 +5,7 @@
 #include <string>
 
 #include "wslab/harness/report.hpp"
+#include "wslab/harness/server_process.hpp"
 
 namespace wslab::harness {
 namespace {
@@ -90,10 +91,7 @@ std::string reproduce_command(const RunReport& report, const CaseOutcome& o) {
   }
   if (!report.spawn_command.empty()) {
     if (report.spawn_command == "wslab serve --port 0") return cmd;
-    std::string quoted;
-    for (char c : report.spawn_command)
-      quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return cmd + " --spawn '" + quoted + "'";
+    return cmd + " --spawn " + shell_quote(report.spawn_command);
   }
   return cmd + " " + report.target_url;
 }

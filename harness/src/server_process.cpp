@@ -112,6 +112,17 @@ std::uint16_t pick_free_port() {
   return port;
 }
 
+std::string shell_quote(std::string_view word) {
+  constexpr std::string_view kPlain =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._+-";
+  if (!word.empty() && word.find_first_not_of(kPlain) == std::string_view::npos) {
+    return std::string(word);
+  }
+  std::string quoted = "'";
+  for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 void kill_server_groups() {
   for (auto& slot : g_live_groups) {
     const int pid = slot.load();

@@ -294,6 +294,14 @@ TEST(HarnessRunner, SpawnedServerDeathIsBlamedOnTheCaseThatCausedIt) {
   EXPECT_TRUE((*server)->alive());
 }
 
+// A command printed for a person to paste, or run with /bin/sh -c: each quoted word stays one.
+TEST(HarnessServerProcess, ShellQuoteKeepsOneWord) {
+  EXPECT_EQ(shell_quote("/usr/bin/redis-server"), "/usr/bin/redis-server");
+  EXPECT_EQ(shell_quote("./server --port {port}"), "'./server --port {port}'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote(""), "''");
+}
+
 TEST(HarnessServerProcess, ReportsAServerThatExitsAtOnce) {
   ServerSpec spec;
   spec.shell_command = "echo cannot bind {port} >&2; exit 3";

@@ -312,34 +312,30 @@ std::optional<Ref> ref_from(const json& j) {
   return std::nullopt;
 }
 
-// nlohmann converts a fractional JSON number to an integer with a plain cast, which is
-// undefined when the value is out of range (found by the rooms fuzz target): integer members
-// accept JSON integers only.
+// nlohmann converts a JSON number to an integer with a plain cast, which is undefined when
+// the value is out of range (found twice by the rooms fuzz target: a huge `ts`, a huge
+// welcome limit): integer members accept only JSON integers that fit them. `where` names the
+// object the key is in, for the message ("limits.").
 template <class Int>
-Int integer_at(const json& j, const char* key) {
+Int integer_at(const json& j, const char* key, std::string_view where = {}) {
   const auto& v = j.at(key);
-  const bool ok = std::is_unsigned_v<Int> ? v.is_number_unsigned() : v.is_number_integer();
-  if (!ok) throw std::invalid_argument(std::string(key) + " is not an integer");
-  return v.get<Int>();
-}
-
-template <class Int>
-Int integer_or(const json& j, const char* key, Int fallback) {
-  return j.contains(key) ? integer_at<Int>(j, key) : fallback;
-}
-
-// A welcome's limits are counts: a JSON integer >= 0 that fits the member, or the member
-// keeps its default when the server leaves it out. json::value() would cast 1e44 to an
-// integer, which is undefined (found by the rooms fuzz target).
-template <class Count>
-Count count_or(const json& limits, const char* key, Count fallback) {
-  auto it = limits.find(key);
-  if (it == limits.end()) return fallback;
-  if (!it->is_number_unsigned() || it->get<std::uint64_t>() > std::numeric_limits<Count>::max()) {
-    throw std::invalid_argument(std::string("limits.") + key + " is not a count that fits " +
-                                std::to_string(std::numeric_limits<Count>::max()));
+  constexpr auto kMax = std::numeric_limits<Int>::max();
+  constexpr auto kMin = std::numeric_limits<Int>::min();
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax)) {
+    return static_cast<Int>(v.get<std::uint64_t>());
   }
-  return static_cast<Count>(it->get<std::uint64_t>());
+  if (v.is_number_integer() && !v.is_number_unsigned() && std::is_signed_v<Int> &&
+      v.get<std::int64_t>() >= static_cast<std::int64_t>(kMin)) {
+    return static_cast<Int>(v.get<std::int64_t>());
+  }
+  throw std::invalid_argument(std::string(where) + key + " is not an integer from " +
+                              std::to_string(kMin) + " to " + std::to_string(kMax));
+}
+
+// The member's value, or `fallback` when the object leaves it out.
+template <class Int>
+Int integer_or(const json& j, const char* key, Int fallback, std::string_view where = {}) {
+  return j.contains(key) ? integer_at<Int>(j, key, where) : fallback;
 }
 
 ServerEvent decode_server(const json& j) {
@@ -349,15 +345,19 @@ ServerEvent decode_server(const json& j) {
     e.name = j.at("name").get<std::string>();
     if (auto it = j.find("limits"); it != j.end() && it->is_object()) {
       const auto& l = *it;
-      e.limits.max_message_bytes = count_or(l, "max_message_bytes", e.limits.max_message_bytes);
-      e.limits.max_text_bytes = count_or(l, "max_text_bytes", e.limits.max_text_bytes);
-      e.limits.max_name_length = count_or(l, "max_name_length", e.limits.max_name_length);
-      e.limits.max_room_length = count_or(l, "max_room_length", e.limits.max_room_length);
+      e.limits.max_message_bytes =
+          integer_or(l, "max_message_bytes", e.limits.max_message_bytes, "limits.");
+      e.limits.max_text_bytes = integer_or(l, "max_text_bytes", e.limits.max_text_bytes, "limits.");
+      e.limits.max_name_length =
+          integer_or(l, "max_name_length", e.limits.max_name_length, "limits.");
+      e.limits.max_room_length =
+          integer_or(l, "max_room_length", e.limits.max_room_length, "limits.");
       e.limits.max_rooms_per_client =
-          count_or(l, "max_rooms_per_client", e.limits.max_rooms_per_client);
-      e.limits.history_size = count_or(l, "history_size", e.limits.history_size);
-      e.limits.rate_burst = count_or(l, "rate_burst", e.limits.rate_burst);
-      e.limits.rate_per_second = count_or(l, "rate_per_second", e.limits.rate_per_second);
+          integer_or(l, "max_rooms_per_client", e.limits.max_rooms_per_client, "limits.");
+      e.limits.history_size = integer_or(l, "history_size", e.limits.history_size, "limits.");
+      e.limits.rate_burst = integer_or(l, "rate_burst", e.limits.rate_burst, "limits.");
+      e.limits.rate_per_second =
+          integer_or(l, "rate_per_second", e.limits.rate_per_second, "limits.");
     }
     e.ref = ref_from(j);
     return e;

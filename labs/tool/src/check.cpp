@@ -407,16 +407,6 @@ std::string command_line(const std::vector<std::string>& argv) {
   return s;
 }
 
-std::string sh_quote(const std::string& s) {
-  const bool plain = !s.empty() && s.find_first_not_of(
-                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-                                       "qrstuvwxyz0123456789/._+-") == std::string::npos;
-  if (plain) return s;
-  std::string q = "'";
-  for (const char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, const Out& out) {
   HarnessResult h;
   out.section("conformance cases of labs 1.." + std::to_string(o.lab) + " against your server");
@@ -520,7 +510,7 @@ HarnessResult run_harness(const CheckOptions& o, const fs::path& server_bin, con
           "redis-server",
           harness::TargetKind::kRooms,
           {},
-          "exec " + sh_quote(redis_server) +
+          "exec " + harness::shell_quote(redis_server) +
               " --port {port} --bind 127.0.0.1 --save '' --appendonly no --loglevel warning",
           nullptr});
       if (start_extra(redis)) {

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -90,6 +91,9 @@ class ServerProcess {
   std::thread reader_;
 };
 
+// `word` as one word of /bin/sh (for ServerSpec::shell_command and the commands reports
+// print): as it is when it is plain, else in single quotes.
+std::string shell_quote(std::string_view word);
 // A free TCP port on 127.0.0.1 (bound to port 0, read back, released).
 std::uint16_t pick_free_port();
 // SIGKILLs the process group of every server started by ServerProcess that has not been
